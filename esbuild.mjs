@@ -1,0 +1,41 @@
+// Bundles: the extension (vscode external), the runtime (no externals, for any program) and the
+// agent preload (an older Node target: it runs inside whatever Node the user debugs).
+import * as esbuild from 'esbuild';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+};
+
+const builds = [
+  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], target: 'node20' },
+  { ...common, entryPoints: ['src/runtime/index.ts'], outfile: 'dist/runtime.js', target: 'node16' },
+  { ...common, entryPoints: ['src/agent/index.ts'], outfile: 'dist/agent.js', target: 'node16' },
+];
+
+mkdirSync('dist', { recursive: true });
+// Declarations beside the runtime bundle, so programs get types from `dist/runtime.js`.
+function emitRuntimeTypes() {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  execFileSync(process.execPath, [tsc, 'src/runtime/index.ts', '--declaration', '--emitDeclarationOnly',
+    '--strict', '--target', 'ES2022', '--module', 'commonjs', '--types', 'node', '--skipLibCheck',
+    '--rootDir', 'src', '--outDir', 'dist/types'], { stdio: 'inherit' });
+  writeFileSync('dist/runtime.d.ts', "export * from './types/runtime/index';\n");
+}
+
+if (watch) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+  if (!process.argv.includes('--no-types')) emitRuntimeTypes();
+}

@@ -1,0 +1,73 @@
+// Wire protocol v1: the messages an agent sends and the commands it takes back.
+// See ../shared/design/debug-channel-protocol.md. Receivers ignore fields and types they don't know.
+
+export const PROTOCOL_VERSION = 1;
+
+export type OpKind = 'action' | 'operation' | 'actionWithProgress' | 'operationWithProgress';
+
+/** Integer microseconds since `hello.timeOrigin`. */
+export type Micros = number;
+
+export interface HelloMessage {
+  type: 'hello';
+  protocol: number;
+  pid: number;
+  ppid: number;
+  title: string;
+  argv: string[];
+  cwd: string;
+  node: string;
+  session: string | null;
+  /** `performance.timeOrigin` of the process, in epoch milliseconds. */
+  timeOrigin: number;
+  /** Present when the agent connects out over TCP, so the client can refuse strangers. */
+  token?: string;
+}
+
+export interface CreatedMessage {
+  type: 'created';
+  id: number;
+  t: Micros;
+  kind: OpKind;
+  name: string;
+  parent: number | null;
+  site: string | null;
+}
+
+export interface ProgressMessage { type: 'progress'; id: number; t: Micros; value: unknown }
+export interface CancelRequestedMessage { type: 'cancelRequested'; id: number; t: Micros; source: 'program' | 'client' }
+export interface CompletedMessage { type: 'completed'; id: number; t: Micros }
+export interface CanceledMessage { type: 'canceled'; id: number; t: Micros }
+export interface ErrorMessage { type: 'error'; id: number; t: Micros; errorCode: number; message: string }
+export interface ClosedMessage { type: 'closed'; id: number; t: Micros }
+export interface DroppedMessage { type: 'dropped'; count: number; t: Micros }
+export interface SnapshotEndMessage { type: 'snapshotEnd'; t: Micros }
+
+export interface ReplyError { code: string; message: string }
+export interface ReplyMessage { type: 'reply'; req: number | string | null; ok: boolean; error?: ReplyError }
+
+/** The lifecycle of one op: what the runtime publishes and the agent forwards verbatim. */
+export type LifecycleMessage =
+  | CreatedMessage
+  | ProgressMessage
+  | CancelRequestedMessage
+  | CompletedMessage
+  | CanceledMessage
+  | ErrorMessage
+  | ClosedMessage;
+
+export type TerminalMessage = CompletedMessage | CanceledMessage | ErrorMessage;
+
+export type AgentMessage = HelloMessage | LifecycleMessage | DroppedMessage | SnapshotEndMessage | ReplyMessage;
+
+export interface AuthCommand { type: 'auth'; token: string }
+export interface CancelCommand { type: 'cancel'; id: number; req: number | string }
+export interface CloseCommand { type: 'close'; id: number; req: number | string }
+export type ClientMessage = AuthCommand | CancelCommand | CloseCommand;
+
+/** Reply error codes besides the contract's HRESULT names. */
+export const NOT_FOUND = 'NOT_FOUND';
+export const BAD_REQUEST = 'BAD_REQUEST';
+
+/** A line longer than this (in bytes) is refused and never executed. */
+export const MAX_LINE_BYTES = 1024 * 1024;
