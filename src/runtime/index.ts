@@ -1,1 +1,8 @@
-export const placeholder = 1;
+// dist/runtime.js: Windows Runtime style asynchronous operations for Node.js, observable by debuggers.
+export { AsyncInfo, type ConfigureOptions } from './asyncInfo';
+export { AsyncStatus, AsyncInfoError } from './errors';
+export type {
+  CancellationToken, IAsyncInfo, IAsyncAction, IAsyncOperation, IAsyncActionWithProgress,
+  IAsyncOperationWithProgress, AsyncCompletedHandler, AsyncProgressHandler, RunOptions,
+} from './types';
+export { LIFECYCLE_CHANNEL, HUB_KEY } from '../protocol/hub';

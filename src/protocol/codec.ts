@@ -1,0 +1,56 @@
+// NDJSON encoding of agent messages, shared by the agent, the runtime's paused-snapshot text and
+// trace writers, so a trace file and a live stream are byte-for-byte the same format.
+import type { AgentMessage, LifecycleMessage } from './messages';
+
+/** Longest `value` (as JSON) or `message` (in characters) carried; longer ones are cut and marked. */
+export const MAX_VALUE_CHARS = 4096;
+
+/** JSON text of a progress value, cut to {@link MAX_VALUE_CHARS}; never throws. */
+export function encodeValue(value: unknown): { json: string; truncated: boolean } {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value, bigintReplacer);
+  } catch {
+    json = undefined; // cycles, throwing getters: fall back to a description
+  }
+  if (json === undefined) json = JSON.stringify(describe(value));
+  if (json.length <= MAX_VALUE_CHARS) return { json, truncated: false };
+  return { json: JSON.stringify(json.slice(0, MAX_VALUE_CHARS)), truncated: true };
+}
+
+function bigintReplacer(_key: string, v: unknown): unknown {
+  return typeof v === 'bigint' ? v.toString() : v;
+}
+
+function describe(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+export function cutMessage(message: string): { message: string; truncated: boolean } {
+  return message.length <= MAX_VALUE_CHARS
+    ? { message, truncated: false }
+    : { message: message.slice(0, MAX_VALUE_CHARS), truncated: true };
+}
+
+/** One line (with its `\n`) for a message; `progress.value` and `error.message` are bounded. */
+export function encodeLine(msg: AgentMessage): string {
+  if (msg.type === 'progress') {
+    const { json, truncated } = encodeValue(msg.value);
+    return `{"type":"progress","id":${msg.id},"t":${msg.t},"value":${json}${truncated ? ',"valueTruncated":true' : ''}}\n`;
+  }
+  if (msg.type === 'error') {
+    const { message, truncated } = cutMessage(msg.message);
+    return JSON.stringify(truncated ? { ...msg, message, messageTruncated: true } : { ...msg, message }) + '\n';
+  }
+  return JSON.stringify(msg) + '\n';
+}
+
+export function encodeLines(messages: readonly LifecycleMessage[]): string {
+  let text = '';
+  for (const m of messages) text += encodeLine(m);
+  return text;
+}

@@ -1,0 +1,89 @@
+// The factories (modelled on .NET's AsyncInfo.Run), toPromise, and run-time configuration.
+import { KINDS, AsyncOp, AsyncOpWithProgress, Kind } from './operation';
+import { getHub } from './hub';
+import type { ParentMode, SiteMode } from './settings';
+import type {
+  CancellationToken, IAsyncAction, IAsyncActionWithProgress, IAsyncInfo, IAsyncOperation,
+  IAsyncOperationWithProgress, RunOptions,
+} from './types';
+
+type Work = (...args: never[]) => unknown;
+
+function nameOf(kind: Kind, work: Work, options: RunOptions | undefined): string {
+  const given = options?.name;
+  if (typeof given === 'string' && given !== '') return given;
+  return (typeof work.name === 'string' && work.name) || KINDS[kind];
+}
+
+function checkWork(work: unknown): asserts work is Work {
+  if (typeof work !== 'function') throw new TypeError(`work must be a function, got ${work === null ? 'null' : typeof work}`);
+}
+
+export interface ConfigureOptions {
+  /** Creation sites captured while someone listens: 'frame' (default), 'off', or 'async' (full stack). */
+  sites?: SiteMode;
+  /** Parents found across awaits ('async', default; makes every promise slower while observed) or only synchronously. */
+  parents?: ParentMode;
+  /** Terminal ops remembered for late-joining debuggers (default 1,000). */
+  retainTerminal?: number;
+}
+
+export const AsyncInfo = {
+  runAction(work: (token: CancellationToken) => Promise<void>, options?: RunOptions): IAsyncAction {
+    checkWork(work);
+    return new AsyncOp(Kind.Action, nameOf(Kind.Action, work, options), work, AsyncInfo.runAction) as unknown as IAsyncAction;
+  },
+
+  runOperation<T>(work: (token: CancellationToken) => Promise<T>, options?: RunOptions): IAsyncOperation<T> {
+    checkWork(work);
+    return new AsyncOp(Kind.Operation, nameOf(Kind.Operation, work, options), work, AsyncInfo.runOperation) as unknown as IAsyncOperation<T>;
+  },
+
+  runActionWithProgress<P>(
+    work: (token: CancellationToken, report: (progress: P) => void) => Promise<void>,
+    options?: RunOptions,
+  ): IAsyncActionWithProgress<P> {
+    checkWork(work);
+    const kind = Kind.ActionWithProgress;
+    return new AsyncOpWithProgress(kind, nameOf(kind, work, options), work, AsyncInfo.runActionWithProgress) as unknown as IAsyncActionWithProgress<P>;
+  },
+
+  runOperationWithProgress<T, P>(
+    work: (token: CancellationToken, report: (progress: P) => void) => Promise<T>,
+    options?: RunOptions,
+  ): IAsyncOperationWithProgress<T, P> {
+    checkWork(work);
+    const kind = Kind.OperationWithProgress;
+    return new AsyncOpWithProgress(kind, nameOf(kind, work, options), work, AsyncInfo.runOperationWithProgress) as unknown as IAsyncOperationWithProgress<T, P>;
+  },
+
+  /** A Promise for the op's outcome, like .NET's AsTask; aborting `signal` cancels the op. */
+  toPromise<T>(op: IAsyncInfo & PromiseLike<T>, options?: { signal?: AbortSignal }): Promise<T> {
+    const signal = options?.signal;
+    if (!signal) return new Promise<T>((resolve, reject) => op.then(resolve, reject));
+    if (signal.aborted) op.cancel();
+    const onAbort = () => op.cancel();
+    signal.addEventListener('abort', onAbort, { once: true });
+    const done = () => signal.removeEventListener('abort', onAbort);
+    return new Promise<T>((resolve, reject) => {
+      op.then((value) => { done(); resolve(value); }, (error: unknown) => { done(); reject(error); });
+    });
+  },
+
+  /** Changes the runtime's settings for every copy loaded in this process. */
+  configure(options: ConfigureOptions): void {
+    const settings = getHub().settings;
+    if (options.sites !== undefined) {
+      if (!['off', 'frame', 'async'].includes(options.sites)) throw new TypeError(`sites must be 'off', 'frame' or 'async'`);
+      settings.sites = options.sites;
+    }
+    if (options.parents !== undefined) {
+      if (!['async', 'sync'].includes(options.parents)) throw new TypeError(`parents must be 'async' or 'sync'`);
+      settings.parents = options.parents;
+    }
+    if (options.retainTerminal !== undefined) {
+      if (!Number.isInteger(options.retainTerminal) || options.retainTerminal < 0) throw new TypeError('retainTerminal must be a non-negative integer');
+      settings.retainTerminal = options.retainTerminal;
+    }
+  },
+};

@@ -1,0 +1,27 @@
+// Settings shared by every runtime copy in the process (they live on the hub). Read once from
+// the environment; `AsyncInfo.configure` changes them at run time.
+
+/** How much is captured of where an op was created (only while someone listens). */
+export type SiteMode = 'off' | 'frame' | 'async';
+/** How the parent op is found: across awaits (AsyncLocalStorage) or only in the work's synchronous part. */
+export type ParentMode = 'async' | 'sync';
+
+export interface RuntimeSettings {
+  sites: SiteMode;
+  parents: ParentMode;
+  /** Terminal ops kept for late-joining clients, newest first (the program can still GC them). */
+  retainTerminal: number;
+}
+
+export const DEFAULT_RETAIN_TERMINAL = 1000;
+
+export function settingsFromEnv(env: NodeJS.ProcessEnv): RuntimeSettings {
+  const sites = env.ASYNCINFO_SITES;
+  const parents = env.ASYNCINFO_PARENTS;
+  const retain = Number(env.ASYNCINFO_RETAIN);
+  return {
+    sites: sites === 'off' || sites === 'async' ? sites : 'frame',
+    parents: parents === 'sync' ? 'sync' : 'async',
+    retainTerminal: Number.isInteger(retain) && retain >= 0 ? retain : DEFAULT_RETAIN_TERMINAL,
+  };
+}

@@ -1,0 +1,46 @@
+// The public shapes of the IAsyncInfo family, named as the Windows Runtime JavaScript projection names them.
+import type { AsyncStatus } from './errors';
+
+export interface CancellationToken {
+  readonly isCancellationRequested: boolean;
+  /** A real AbortSignal (fetch, fs, timers accept it), made on first read. */
+  readonly signal: AbortSignal;
+}
+
+export interface IAsyncInfo {
+  readonly id: number;
+  readonly status: AsyncStatus;
+  readonly errorCode: number;
+  cancel(): void;
+  close(): void;
+}
+
+export type AsyncCompletedHandler<Op> = ((op: Op, status: AsyncStatus) => void) | null;
+export type AsyncProgressHandler<Op, P> = ((op: Op, progress: P) => void) | null;
+
+export interface IAsyncAction extends IAsyncInfo, PromiseLike<void> {
+  completed: AsyncCompletedHandler<IAsyncAction>;
+  getResults(): void;
+}
+
+export interface IAsyncOperation<T> extends IAsyncInfo, PromiseLike<T> {
+  completed: AsyncCompletedHandler<IAsyncOperation<T>>;
+  getResults(): T;
+}
+
+export interface IAsyncActionWithProgress<P> extends IAsyncInfo, PromiseLike<void> {
+  completed: AsyncCompletedHandler<IAsyncActionWithProgress<P>>;
+  progress: AsyncProgressHandler<IAsyncActionWithProgress<P>, P>;
+  getResults(): void;
+}
+
+export interface IAsyncOperationWithProgress<T, P> extends IAsyncInfo, PromiseLike<T> {
+  completed: AsyncCompletedHandler<IAsyncOperationWithProgress<T, P>>;
+  progress: AsyncProgressHandler<IAsyncOperationWithProgress<T, P>, P>;
+  getResults(): T;
+}
+
+export interface RunOptions {
+  /** The name the debugger shows; default: the work function's name, else the kind. */
+  name?: string;
+}
