@@ -1,0 +1,83 @@
+// What the extension knows about debugged processes and their operations. Fed by live channels,
+// paused-session snapshots and trace files alike, through the same protocol messages.
+import type { Event } from '../common/events';
+import type { AgentMessage, HelloMessage, OpKind } from '../protocol/messages';
+
+export type OpStatusName = 'Started' | 'Completed' | 'Canceled' | 'Error';
+
+export interface OpView {
+  readonly id: number;
+  readonly kind: OpKind;
+  readonly name: string;
+  /** Parent op id as the program reported it; the op shows at the root when that parent is unknown. */
+  readonly parent: number | null;
+  readonly site: string | null;
+  /** The full creation stack, when the program captured one (ASYNCINFO_SITES=async). */
+  readonly stack: string | undefined;
+  /** Microseconds since the process's `hello.timeOrigin`. */
+  readonly createdT: number;
+  readonly status: OpStatusName;
+  readonly cancelRequested: boolean;
+  readonly cancelSource: 'program' | 'client' | undefined;
+  readonly endT: number | undefined;
+  readonly errorCode: number;
+  readonly message: string | undefined;
+  readonly hasProgress: boolean;
+  readonly progress: unknown;
+  readonly closed: boolean;
+}
+
+export type ProcessSource = 'debug' | 'attach' | 'trace';
+
+export interface ProcessView {
+  /** Unique within the store (e.g. `<connection id>`), stable for the process's life. */
+  readonly key: string;
+  readonly hello: HelloMessage;
+  readonly source: ProcessSource;
+  /** The VS Code debug session this process belongs to, when known. */
+  readonly debugSessionId: string | undefined;
+  /** Live channel open (false once the process exited or the trace was loaded). */
+  readonly connected: boolean;
+  /** Paused at a breakpoint: the view shows the snapshot read through the debugger. */
+  readonly paused: boolean;
+  /** Events the agent dropped because this side read too slowly. */
+  readonly dropped: number;
+  readonly pendingCount: number;
+  readonly opCount: number;
+}
+
+/** Coalesced: fired at most a few times per second. `processes` changed as a whole (added,
+ *  removed, or too many of their ops changed to list); `ops` lists changed op ids per process. */
+export interface StoreChange {
+  readonly processes: ReadonlySet<string>;
+  readonly ops: ReadonlyMap<string, ReadonlySet<number>>;
+}
+
+export interface RetentionPolicy {
+  /** Finished (terminal) ops kept per process; the oldest finished go first. */
+  maxFinished: number;
+  /** Finished ops older than this (ms since they ended, wall clock) are dropped; 0 = keep. */
+  finishedTtlMs: number;
+}
+
+export interface OperationStoreApi {
+  readonly onDidChange: Event<StoreChange>;
+  addProcess(key: string, hello: HelloMessage, source: ProcessSource, debugSessionId?: string): void;
+  /** Applies one agent message; lifecycle messages are idempotent (a snapshot may repeat them). */
+  apply(key: string, message: AgentMessage): void;
+  /** Replaces a process's ops with a snapshot (the paused path): messages as the agent's snapshot. */
+  replaceWithSnapshot(key: string, messages: readonly AgentMessage[]): void;
+  setConnected(key: string, connected: boolean): void;
+  setPaused(key: string, paused: boolean): void;
+  removeProcess(key: string): void;
+  processes(): ProcessView[];
+  process(key: string): ProcessView | undefined;
+  op(key: string, id: number): OpView | undefined;
+  /** Children of `parent` (null: the process's roots), in creation order, paged. */
+  children(key: string, parent: number | null, offset: number, limit: number): OpView[];
+  childCount(key: string, parent: number | null): number;
+  /** Drops finished ops now (also happens on its own as ops end). */
+  clearFinished(key?: string): void;
+  setRetention(policy: RetentionPolicy): void;
+  dispose(): void;
+}
