@@ -60,6 +60,16 @@ export interface RetentionPolicy {
   finishedTtlMs: number;
 }
 
+/** What the view shows. With `text` or `statuses` set, matching ops come as one flat list under
+ *  the process (parent null) and have no children; otherwise the tree, where `hideFinished` hides
+ *  finished ops unless one of their children is still shown. */
+export interface OpFilter {
+  /** Case-insensitive substring of the name, or `#id`. */
+  text?: string;
+  statuses?: ReadonlySet<OpStatusName>;
+  hideFinished?: boolean;
+}
+
 export interface OperationStoreApi {
   readonly onDidChange: Event<StoreChange>;
   addProcess(key: string, hello: HelloMessage, source: ProcessSource, debugSessionId?: string): void;
@@ -74,8 +84,8 @@ export interface OperationStoreApi {
   process(key: string): ProcessView | undefined;
   op(key: string, id: number): OpView | undefined;
   /** Children of `parent` (null: the process's roots), in creation order, paged. */
-  children(key: string, parent: number | null, offset: number, limit: number): OpView[];
-  childCount(key: string, parent: number | null): number;
+  children(key: string, parent: number | null, offset: number, limit: number, filter?: OpFilter): OpView[];
+  childCount(key: string, parent: number | null, filter?: OpFilter): number;
   /** Drops finished ops now (also happens on its own as ops end). */
   clearFinished(key?: string): void;
   setRetention(policy: RetentionPolicy): void;
