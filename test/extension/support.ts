@@ -1,0 +1,30 @@
+// Shared bits for extension tests (they run inside the extension host).
+import * as path from 'node:path';
+import * as util from 'node:util';
+
+/** publisher.name from package.json. */
+export const extensionId = 'asyncinfo.async-operations-debugger';
+/** The repo root (this file compiles to out/test/extension/support.js). */
+export const repoRoot = path.resolve(__dirname, '..', '..', '..');
+
+/** An absolute path under test/fixtures/. */
+export function fixture(...parts: string[]): string {
+  return path.join(repoRoot, 'test', 'fixtures', ...parts);
+}
+
+/** Rejects with `message` when `promise` takes longer than `ms`. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Starts every line meant for the terminal: under code-server the runner shows these and files
+ * the rest of the workbench's log in test-results/ (it forwards its whole log, not only ours). */
+export const terminalMark = '\u2063';
+
+/** console.log for extension tests: formatted here (the host forwards arguments unformatted)
+ * and shown in the terminal of `npm run test:extension`. */
+export function log(...args: unknown[]): void {
+  console.log(terminalMark + util.format(...args));
+}

@@ -1,0 +1,64 @@
+// Small, stable ways to reach parts of VS Code's workbench from Playwright. Selectors are the
+// workbench's own classes and ARIA labels (checked on VS Code 1.139 in code-server).
+import type { Locator, Page } from 'playwright-core';
+
+/** Opens Run and Debug with Ctrl+Shift+D (clicking the activity bar icon would toggle it
+ * closed when it is open already) and returns the sidebar. */
+export async function openRunAndDebug(page: Page): Promise<Locator> {
+  await focusWorkbench(page);
+  await page.keyboard.press('Control+Shift+D');
+  const sidebar = page.locator('.part.sidebar');
+  await sidebar.locator('.composite.title', { hasText: /Run and Debug/i }).waitFor({ timeout: 20_000 });
+  return sidebar;
+}
+
+/** The pane (view) of the sidebar whose header reads `title`, e.g. 'Async Operations'. */
+export function viewPane(page: Page, title: string | RegExp): Locator {
+  return page.locator('.part.sidebar .pane').filter({
+    has: page.locator('.pane-header', { hasText: title }),
+  });
+}
+
+/** Expands a collapsed view pane (a no-op when it is expanded). */
+export async function expandViewPane(page: Page, title: string | RegExp): Promise<Locator> {
+  const pane = viewPane(page, title);
+  const header = pane.locator('.pane-header').first();
+  await header.waitFor();
+  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+  return pane;
+}
+
+/** Tree/list rows, in a pane or anywhere on the page. */
+export function treeRows(scope: Page | Locator): Locator {
+  return scope.locator('.monaco-list-row');
+}
+
+/** The row whose text matches `text`. */
+export function treeRow(scope: Page | Locator, text: string | RegExp): Locator {
+  return treeRows(scope).filter({ hasText: text }).first();
+}
+
+/** Hovers `row` so its inline actions appear and returns the action labelled `label`
+ * (a command's title, as in `.action-label[aria-label="<title>"]`). */
+export async function hoverInlineAction(row: Locator, label: string): Promise<Locator> {
+  await row.hover();
+  const action = row.locator(`.action-label[aria-label="${label.replace(/"/g, '\\"')}"]`);
+  await action.waitFor({ state: 'visible', timeout: 10_000 });
+  return action;
+}
+
+/** Runs a command by its palette title, e.g. 'Developer: Reload Window'. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await focusWorkbench(page);
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/** Waits for the workbench; key bindings are handled at the window, so focus stays put. */
+async function focusWorkbench(page: Page): Promise<void> {
+  await page.locator('.monaco-workbench').waitFor();
+}
