@@ -1,0 +1,53 @@
+// Every command, view, context key and setting id the extension contributes, in one place.
+// package.json declares the same ids; a unit test keeps the two in step.
+
+export const VIEW_ID = 'asyncOperations.view';
+export const OUTPUT_NAME = 'Async Operations';
+
+export const enum Commands {
+  CancelOperation = 'asyncOperations.cancelOperation',
+  CloseOperation = 'asyncOperations.closeOperation',
+  CancelAllPending = 'asyncOperations.cancelAllPending',
+  ClearFinished = 'asyncOperations.clearFinished',
+  Filter = 'asyncOperations.filter',
+  ClearFilter = 'asyncOperations.clearFilter',
+  ShowFinished = 'asyncOperations.showFinished',
+  HideFinished = 'asyncOperations.hideFinished',
+  ShowMore = 'asyncOperations.showMore',
+  OpenSite = 'asyncOperations.openSite',
+  Attach = 'asyncOperations.attach',
+  Disconnect = 'asyncOperations.disconnect',
+  StartRecording = 'asyncOperations.startRecording',
+  StopRecording = 'asyncOperations.stopRecording',
+  OpenTrace = 'asyncOperations.openTrace',
+}
+
+export const enum ContextKeys {
+  /** A process is connected or a trace is open: the view is worth showing outside debugging. */
+  HasProcesses = 'asyncOperations.hasProcesses',
+  HidingFinished = 'asyncOperations.hidingFinished',
+  Filtered = 'asyncOperations.filtered',
+  Recording = 'asyncOperations.recording',
+}
+
+export const CONFIG_SECTION = 'asyncOperations';
+
+export const enum Settings {
+  InjectAgent = 'injectAgent',
+  MaxFinished = 'retention.maxFinished',
+  FinishedTtlSeconds = 'retention.finishedSeconds',
+  PageSize = 'pageSize',
+}
+
+/** contextValue of tree rows; `when` clauses in package.json match these. */
+export const enum RowContext {
+  Started = 'op.started',
+  CancelRequested = 'op.cancelRequested',
+  Finished = 'op.finished',
+  Closed = 'op.closed',
+  ReadOnly = 'op.readonly',
+  Process = 'process',
+  ProcessAttached = 'process.attached',
+  ProcessTrace = 'process.trace',
+  More = 'more',
+}
