@@ -1,0 +1,107 @@
+// One agent on the other end of a socket: its hello, its messages, and commands with replies.
+import type { Socket } from 'net';
+import { EventEmitter } from '../common/events';
+import type { IDisposable } from '../common/disposable';
+import { LineSplitter } from '../protocol/lineSplitter';
+import type { AgentMessage, ClientMessage, HelloMessage, ReplyMessage } from '../protocol/messages';
+
+export class CommandError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+    this.name = 'CommandError';
+  }
+}
+
+type Pending = { resolve: () => void; reject: (error: Error) => void };
+
+export class AgentConnection implements IDisposable {
+  private static nextKey = 1;
+  readonly key = `conn:${AgentConnection.nextKey++}`;
+  private readonly messages = new EventEmitter<AgentMessage>();
+  private readonly closed = new EventEmitter<void>();
+  private readonly helloEmitter = new EventEmitter<HelloMessage>();
+  private readonly pending = new Map<number, Pending>();
+  private nextReq = 1;
+  private isClosed = false;
+  hello: HelloMessage | undefined;
+  /** Lines that were not valid protocol messages (kept as a count: the view says so). */
+  badLines = 0;
+
+  readonly onHello = this.helloEmitter.event;
+  readonly onMessage = this.messages.event;
+  readonly onClose = this.closed.event;
+
+  constructor(private readonly socket: Socket) {
+    const splitter = new LineSplitter({
+      line: (text) => this.receive(text),
+      tooLong: () => this.badLines++,
+    });
+    socket.on('data', (chunk: Buffer) => splitter.push(chunk));
+    socket.on('error', () => this.dispose());
+    socket.on('close', () => this.dispose());
+  }
+
+  get isOpen(): boolean {
+    return !this.isClosed;
+  }
+
+  private receive(text: string): void {
+    let message: AgentMessage;
+    try {
+      message = JSON.parse(text) as AgentMessage;
+    } catch {
+      this.badLines++;
+      return;
+    }
+    if (message === null || typeof message !== 'object' || typeof message.type !== 'string') {
+      this.badLines++;
+      return;
+    }
+    if (message.type === 'hello') {
+      if (this.hello) return; // one hello per connection
+      this.hello = message;
+      this.helloEmitter.fire(message);
+      return;
+    }
+    if (!this.hello) return; // nothing counts before hello
+    if (message.type === 'reply') this.settle(message);
+    this.messages.fire(message);
+  }
+
+  private settle(reply: ReplyMessage): void {
+    if (typeof reply.req !== 'number') return;
+    const pending = this.pending.get(reply.req);
+    if (!pending) return;
+    this.pending.delete(reply.req);
+    if (reply.ok) pending.resolve();
+    else pending.reject(new CommandError(reply.error?.code ?? 'ERROR', reply.error?.message ?? 'the program refused the command'));
+  }
+
+  send(message: ClientMessage): void {
+    if (!this.isClosed) this.socket.write(JSON.stringify(message) + '\n');
+  }
+
+  /** Sends `cancel` or `close` for an op; resolves on an ok reply, rejects with the program's error. */
+  command(type: 'cancel' | 'close', id: number): Promise<void> {
+    if (this.isClosed) return Promise.reject(new CommandError('DISCONNECTED', 'the process is no longer connected'));
+    const req = this.nextReq++;
+    return new Promise<void>((resolve, reject) => {
+      this.pending.set(req, { resolve, reject });
+      this.send({ type, id, req });
+    });
+  }
+
+  dispose(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.socket.destroy();
+    for (const { reject } of this.pending.values()) {
+      reject(new CommandError('DISCONNECTED', 'the process exited before it answered'));
+    }
+    this.pending.clear();
+    this.closed.fire();
+    this.messages.dispose();
+    this.helloEmitter.dispose();
+    this.closed.dispose();
+  }
+}

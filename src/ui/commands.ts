@@ -1,0 +1,118 @@
+// The view's commands. Errors from the program (E_ILLEGAL_STATE_CHANGE, NOT_FOUND, ...) reach the
+// user as messages that say which operation and why.
+import * as vscode from 'vscode';
+import type { OperationStoreApi, OpFilter, OpView } from '../core/model';
+import { Commands, ContextKeys } from '../contributions';
+import { CommandError } from '../transport/agentConnection';
+import { ContextKey } from './contextKey';
+import { formatFilter, parseFilter } from './filterInput';
+import type { OperationsController } from './operationsController';
+import type { OperationsTree, TreeElement } from './operationsTree';
+import { siteLocation } from './presentation';
+
+export function registerViewCommands(
+  store: OperationStoreApi,
+  tree: OperationsTree,
+  view: vscode.TreeView<TreeElement>,
+  controller: OperationsController,
+): vscode.Disposable[] {
+  const hidingFinished = new ContextKey<boolean>(ContextKeys.HidingFinished);
+  const filtered = new ContextKey<boolean>(ContextKeys.Filtered);
+  hidingFinished.set(false);
+  filtered.set(false);
+
+  const opOf = (element: TreeElement | undefined): { key: string; op: OpView } | undefined => {
+    const target = element ?? view.selection[0];
+    if (target?.type !== 'op') return undefined;
+    const op = store.op(target.key, target.id);
+    return op ? { key: target.key, op } : undefined;
+  };
+
+  const run = async (type: 'cancel' | 'close', element: TreeElement | undefined) => {
+    const found = opOf(element);
+    if (!found) return;
+    try {
+      await controller.command(found.key, type, found.op.id);
+    } catch (error) {
+      void vscode.window.showErrorMessage(describeFailure(type, found.op, error));
+    }
+  };
+
+  const setFilter = (change: Partial<OpFilter>) => {
+    const next = { ...tree.currentFilter, ...change };
+    tree.setFilter(next);
+    filtered.set(Boolean(next.text) || Boolean(next.statuses?.size));
+    hidingFinished.set(Boolean(next.hideFinished));
+  };
+
+  return [
+    vscode.commands.registerCommand(Commands.CancelOperation, (e?: TreeElement) => run('cancel', e)),
+    vscode.commands.registerCommand(Commands.CloseOperation, (e?: TreeElement) => run('close', e)),
+    vscode.commands.registerCommand(Commands.CancelAllPending, async () => {
+      const failures: string[] = [];
+      let count = 0;
+      for (const process of store.processes()) {
+        if (!process.connected) continue;
+        for (const op of pendingOps(store, process.key)) {
+          count++;
+          await controller.command(process.key, 'cancel', op.id).catch((error) => failures.push(describeFailure('cancel', op, error)));
+        }
+      }
+      if (failures.length) void vscode.window.showErrorMessage(`${failures.length} of ${count} cancellations failed. ${failures[0]}`);
+      else if (count === 0) void vscode.window.showInformationMessage('No pending operations to cancel.');
+    }),
+    vscode.commands.registerCommand(Commands.ClearFinished, () => store.clearFinished()),
+    vscode.commands.registerCommand(Commands.Filter, async () => {
+      const input = await vscode.window.showInputBox({
+        title: 'Filter Async Operations',
+        prompt: 'Name or #id, and optionally status:Started,Completed,Canceled,Error',
+        value: formatFilter(tree.currentFilter),
+        validateInput: (value) => {
+          const parsed = parseFilter(value, false);
+          return typeof parsed === 'string' ? parsed : undefined;
+        },
+      });
+      if (input === undefined) return;
+      const parsed = parseFilter(input, Boolean(tree.currentFilter.hideFinished));
+      if (typeof parsed !== 'string') setFilter(parsed);
+    }),
+    vscode.commands.registerCommand(Commands.ClearFilter, () => setFilter({ text: undefined, statuses: undefined })),
+    vscode.commands.registerCommand(Commands.HideFinished, () => setFilter({ hideFinished: true })),
+    vscode.commands.registerCommand(Commands.ShowFinished, () => setFilter({ hideFinished: false })),
+    vscode.commands.registerCommand(Commands.ShowMore, (e: TreeElement) => tree.showMore(e)),
+    vscode.commands.registerCommand(Commands.OpenSite, async (e?: TreeElement) => {
+      const found = opOf(e);
+      const location = found?.op.site ? siteLocation(found.op.site) : undefined;
+      if (!location) {
+        if (found) void vscode.window.showInformationMessage(`No source location for operation #${found.op.id} (${found.op.site ?? 'site not captured'}).`);
+        return;
+      }
+      try {
+        await vscode.window.showTextDocument(location.uri, { selection: new vscode.Range(location.position, location.position), preview: true, preserveFocus: true });
+      } catch (error) {
+        void vscode.window.showErrorMessage(`Cannot open ${found!.op.site}: ${(error as Error).message}`);
+      }
+    }),
+    vscode.commands.registerCommand(Commands.Disconnect, (e?: TreeElement) => {
+      if (e?.type === 'process') controller.forget(e.key);
+    }),
+  ];
+}
+
+function* pendingOps(store: OperationStoreApi, key: string, parent: number | null = null): Generator<OpView> {
+  for (const op of store.children(key, parent, 0, Number.MAX_SAFE_INTEGER)) {
+    if (op.endT === undefined && !op.cancelRequested && !op.closed) yield op;
+    yield* pendingOps(store, key, op.id);
+  }
+}
+
+export function describeFailure(type: 'cancel' | 'close', op: OpView, error: unknown): string {
+  const verb = type === 'cancel' ? 'cancel' : 'close';
+  if (error instanceof CommandError) {
+    const why = error.code === 'E_ILLEGAL_STATE_CHANGE' && type === 'close'
+      ? 'it is still running; cancel it first, or wait until it finishes'
+      : error.message;
+    return `Could not ${verb} "${op.name}" #${op.id}: ${why} (${error.code}).`;
+  }
+  return `Could not ${verb} "${op.name}" #${op.id}: ${(error as Error)?.message ?? String(error)}`;
+}

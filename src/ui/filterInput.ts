@@ -1,0 +1,29 @@
+// "download status:Started,Error" -> { text: 'download', statuses: {Started, Error} }.
+import type { OpFilter, OpStatusName } from '../core/model';
+
+const STATUSES: readonly OpStatusName[] = ['Started', 'Completed', 'Canceled', 'Error'];
+
+export function parseFilter(input: string, hideFinished: boolean): OpFilter | string {
+  const words = input.trim().split(/\s+/).filter(Boolean);
+  const text: string[] = [];
+  const statuses = new Set<OpStatusName>();
+  for (const word of words) {
+    const match = /^status:(.*)$/i.exec(word);
+    if (!match) {
+      text.push(word);
+      continue;
+    }
+    for (const name of match[1].split(',').filter(Boolean)) {
+      const status = STATUSES.find((s) => s.toLowerCase() === name.toLowerCase());
+      if (!status) return `Unknown status "${name}": use ${STATUSES.join(', ')}.`;
+      statuses.add(status);
+    }
+  }
+  return { text: text.join(' ') || undefined, statuses: statuses.size ? statuses : undefined, hideFinished };
+}
+
+export function formatFilter(filter: OpFilter): string {
+  const parts = filter.text ? [filter.text] : [];
+  if (filter.statuses?.size) parts.push(`status:${[...filter.statuses].join(',')}`);
+  return parts.join(' ');
+}

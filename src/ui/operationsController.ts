@@ -1,0 +1,136 @@
+// Ties channels, debug sessions and the store together: every agent connection becomes a process
+// in the store, and Cancel/Close go to the program by whichever path works right now, the live
+// channel while it runs, the debug session's evaluate while it is paused.
+import * as vscode from 'vscode';
+import type { OperationStoreApi, ProcessSource } from '../core/model';
+import type { AgentConnection } from '../transport/agentConnection';
+import { CommandError } from '../transport/agentConnection';
+import type { AgentMessage } from '../protocol/messages';
+import { sessionToken } from './debugInjection';
+import type { LifecycleLog } from './lifecycleLog';
+import { commandWhilePaused, readPausedSnapshot, type PausedTarget, type PauseTracker } from './pausedSessions';
+
+export interface MessageTap {
+  (key: string, pid: number, message: AgentMessage): void;
+}
+
+export class OperationsController implements vscode.Disposable {
+  private readonly connections = new Map<string, AgentConnection>();
+  /** Debug session per async-channel session token, root sessions only. */
+  private readonly sessions = new Map<string, vscode.DebugSession>();
+  /** Where each paused process can be reached: process key -> paused target. */
+  private readonly paused = new Map<string, PausedTarget>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly taps = new Set<MessageTap>();
+
+  constructor(private readonly store: OperationStoreApi, private readonly log: LifecycleLog, pauses: PauseTracker) {
+    this.disposables.push(
+      vscode.debug.onDidStartDebugSession((session) => {
+        const token = sessionToken(session);
+        if (token && !session.parentSession) this.sessions.set(token, session);
+      }),
+      vscode.debug.onDidTerminateDebugSession((session) => this.sessionEnded(session)),
+      pauses.onDidStop((target) => void this.onStopped(target)),
+      pauses.onDidContinue((session) => this.onContinued(session)),
+    );
+    for (const session of [vscode.debug.activeDebugSession].filter(Boolean) as vscode.DebugSession[]) {
+      const token = sessionToken(session);
+      if (token) this.sessions.set(token, session);
+    }
+  }
+
+  /** Streams every message of every process to `tap` (recording) until disposed. */
+  addTap(tap: MessageTap): vscode.Disposable {
+    this.taps.add(tap);
+    return new vscode.Disposable(() => this.taps.delete(tap));
+  }
+
+  /** The debug session a process was launched by (looked up late: the agent may connect first). */
+  sessionName(token: string | null): string | undefined {
+    return token ? this.sessions.get(token)?.name : undefined;
+  }
+
+  adopt(connection: AgentConnection, source: ProcessSource): void {
+    const hello = connection.hello!;
+    const key = connection.key;
+    const session = hello.session ? this.sessions.get(hello.session) : undefined;
+    this.connections.set(key, connection);
+    this.store.addProcess(key, hello, source, session?.id);
+    this.log.process(key, hello, source === 'attach' ? 'attached' : 'connected');
+    for (const tap of this.taps) tap(key, hello.pid, hello);
+    connection.onMessage((message) => {
+      this.store.apply(key, message);
+      this.log.message(key, hello.pid, message);
+      for (const tap of this.taps) tap(key, hello.pid, message);
+    });
+    connection.onClose(() => {
+      this.connections.delete(key);
+      this.paused.delete(key);
+      this.store.setConnected(key, false);
+      this.log.processEnded(key, hello);
+      // Its debug session already ended: nothing left to inspect through it.
+      if (source === 'debug' && hello.session && !this.sessions.has(hello.session)) this.store.removeProcess(key);
+    });
+  }
+
+  /** Removes a process from the view (and closes its channel if still open). */
+  forget(key: string): void {
+    this.connections.get(key)?.dispose();
+    this.store.removeProcess(key);
+  }
+
+  private sessionEnded(session: vscode.DebugSession): void {
+    for (const [key, target] of this.paused) if (target.session === session) this.unpause(key);
+    if (session.parentSession) return;
+    const token = sessionToken(session);
+    if (!token || this.sessions.get(token) !== session) return;
+    this.sessions.delete(token);
+    for (const process of this.store.processes()) {
+      if (process.hello.session === token && !process.connected) this.store.removeProcess(process.key);
+    }
+  }
+
+  private async onStopped(target: PausedTarget): Promise<void> {
+    try {
+      const snapshot = await readPausedSnapshot(target);
+      const process = this.store.processes().find((p) => p.connected && p.hello.pid === snapshot.pid);
+      if (!process || snapshot.text === null) return;
+      this.paused.set(process.key, target);
+      const messages = snapshot.text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as AgentMessage);
+      this.store.replaceWithSnapshot(process.key, messages);
+      this.store.setPaused(process.key, true);
+    } catch (error) {
+      this.log.debugInfo(`could not read operations while paused: ${(error as Error).message}`);
+    }
+  }
+
+  private onContinued(session: vscode.DebugSession): void {
+    for (const [key, target] of this.paused) if (target.session === session) this.unpause(key);
+  }
+
+  private unpause(key: string): void {
+    this.paused.delete(key);
+    if (this.store.process(key)) this.store.setPaused(key, false);
+  }
+
+  /** Cancel or close an op; rejects with an Error whose message says what the program answered. */
+  async command(key: string, type: 'cancel' | 'close', id: number): Promise<void> {
+    const target = this.paused.get(key);
+    if (target) {
+      const result = await commandWhilePaused(target, type, id);
+      if (!result.ok) throw new CommandError(result.code, result.message);
+      await this.onStopped(target); // show the effect now, while still paused
+      return;
+    }
+    const connection = this.connections.get(key);
+    if (!connection) throw new CommandError('DISCONNECTED', 'the process is no longer connected');
+    await connection.command(type, id);
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    for (const connection of this.connections.values()) connection.dispose();
+    this.connections.clear();
+    this.taps.clear();
+  }
+}

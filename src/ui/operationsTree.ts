@@ -1,0 +1,166 @@
+// The Async Operations tree: processes at the root, operations nested under the op whose work
+// created them, children in pages. Elements are small stable keys, so refreshing one changed op
+// redraws one row, and TreeItem ids survive refreshes (selection and expansion stay put).
+import * as vscode from 'vscode';
+import type { OpFilter, OperationStoreApi, ProcessView, StoreChange } from '../core/model';
+import { Commands, RowContext } from '../contributions';
+import {
+  opContext, opDescription, opIcon, opTooltip, processDescription, processLabel,
+} from './presentation';
+
+export type TreeElement =
+  | { readonly type: 'process'; readonly key: string }
+  | { readonly type: 'op'; readonly key: string; readonly id: number }
+  | { readonly type: 'more'; readonly key: string; readonly parent: number | null; readonly shown: number };
+
+export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeElement | TreeElement[] | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  /** Interned elements: the tree view compares elements by identity. */
+  private readonly processElements = new Map<string, TreeElement>();
+  private readonly opElements = new Map<string, Map<number, TreeElement>>();
+  /** How many children are shown per (process, parent), grown by "Show more". */
+  private readonly shown = new Map<string, number>();
+  private filter: OpFilter = {};
+
+  constructor(
+    private readonly store: OperationStoreApi,
+    private readonly pageSize: () => number,
+    private readonly sessionName: (process: ProcessView) => string | undefined,
+  ) {
+    this.disposables.push(store.onDidChange((change) => this.refresh(change)));
+  }
+
+  setFilter(filter: OpFilter): void {
+    this.filter = filter;
+    this.shown.clear();
+    this.changed.fire(undefined);
+  }
+
+  get currentFilter(): OpFilter {
+    return this.filter;
+  }
+
+  private refresh(change: StoreChange): void {
+    if (change.processes.size > 0 || this.isFlat()) {
+      this.changed.fire(undefined); // processes come and go, or a filtered flat list re-sorts
+      return;
+    }
+    const elements = new Set<TreeElement>();
+    for (const [key, ids] of change.ops) {
+      const known = this.opElements.get(key);
+      const process = this.processElements.get(key);
+      if (!process) continue; // the view has not shown this process yet
+      elements.add(process); // its pending count changed
+      for (const id of ids) {
+        const element = known?.get(id);
+        if (element) elements.add(element);
+        // A new op (or one that may appear or vanish under hideFinished) changes its parent's rows.
+        if (!element || this.filter.hideFinished) {
+          const op = this.store.op(key, id);
+          elements.add(op && op.parent !== null && known?.has(op.parent) ? this.opElement(key, op.parent) : process);
+        }
+      }
+    }
+    if (elements.size > 0) this.changed.fire([...elements]);
+  }
+
+  private isFlat(): boolean {
+    return Boolean(this.filter.text) || Boolean(this.filter.statuses && this.filter.statuses.size > 0);
+  }
+
+  showMore(element: TreeElement): void {
+    if (element.type !== 'more') return;
+    const slot = `${element.key}/${element.parent ?? ''}`;
+    this.shown.set(slot, element.shown + this.pageSize());
+    this.changed.fire(element.parent === null ? this.processElement(element.key) : this.opElement(element.key, element.parent));
+  }
+
+  processElement(key: string): TreeElement {
+    let element = this.processElements.get(key);
+    if (!element) this.processElements.set(key, (element = { type: 'process', key }));
+    return element;
+  }
+
+  opElement(key: string, id: number): TreeElement {
+    let ops = this.opElements.get(key);
+    if (!ops) this.opElements.set(key, (ops = new Map()));
+    let element = ops.get(id);
+    if (!element) ops.set(id, (element = { type: 'op', key, id }));
+    return element;
+  }
+
+  getChildren(element?: TreeElement): TreeElement[] {
+    if (!element) {
+      const processes = this.store.processes();
+      this.forgetGone(processes);
+      return processes.map((p) => this.processElement(p.key));
+    }
+    if (element.type === 'more') return [];
+    const parent = element.type === 'process' ? null : element.id;
+    if (parent !== null && this.isFlat()) return [];
+    const slot = `${element.key}/${parent ?? ''}`;
+    const limit = this.shown.get(slot) ?? this.pageSize();
+    const ops = this.store.children(element.key, parent, 0, limit, this.filter);
+    const rows: TreeElement[] = ops.map((op) => this.opElement(element.key, op.id));
+    const total = this.store.childCount(element.key, parent, this.filter);
+    if (total > ops.length) rows.push({ type: 'more', key: element.key, parent, shown: ops.length });
+    return rows;
+  }
+
+  private forgetGone(processes: ProcessView[]): void {
+    const live = new Set(processes.map((p) => p.key));
+    for (const key of [...this.processElements.keys()]) {
+      if (!live.has(key)) {
+        this.processElements.delete(key);
+        this.opElements.delete(key);
+      }
+    }
+  }
+
+  getParent(element: TreeElement): TreeElement | undefined {
+    if (element.type === 'process') return undefined;
+    const parent = element.type === 'op' ? this.store.op(element.key, element.id)?.parent ?? null : element.parent;
+    if (parent === null || this.isFlat() || !this.store.op(element.key, parent)) return this.processElement(element.key);
+    return this.opElement(element.key, parent);
+  }
+
+  getTreeItem(element: TreeElement): vscode.TreeItem {
+    if (element.type === 'more') {
+      const total = this.store.childCount(element.key, element.parent, this.filter);
+      const item = new vscode.TreeItem(`${element.shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} - show more`);
+      item.id = `${element.key}/more/${element.parent ?? ''}`;
+      item.contextValue = RowContext.More;
+      item.iconPath = new vscode.ThemeIcon('ellipsis');
+      item.command = { command: Commands.ShowMore, title: 'Show More', arguments: [element] };
+      return item;
+    }
+    const process = this.store.process(element.key);
+    if (!process) return new vscode.TreeItem('(gone)');
+    if (element.type === 'process') {
+      const item = new vscode.TreeItem(processLabel(process, this.sessionName(process)), vscode.TreeItemCollapsibleState.Expanded);
+      item.id = element.key;
+      item.description = processDescription(process);
+      item.iconPath = new vscode.ThemeIcon(process.source === 'trace' ? 'file' : process.paused ? 'debug-pause' : 'server-process');
+      item.contextValue = process.source === 'trace' ? RowContext.ProcessTrace : process.source === 'attach' ? RowContext.ProcessAttached : RowContext.Process;
+      item.tooltip = `${process.hello.argv.join(' ')}\npid ${process.hello.pid} · ${process.hello.node} · ${process.opCount} operations`;
+      return item;
+    }
+    const op = this.store.op(element.key, element.id);
+    if (!op) return new vscode.TreeItem('(dropped)');
+    const hasChildren = !this.isFlat() && this.store.childCount(element.key, op.id, this.filter) > 0;
+    const item = new vscode.TreeItem(op.name, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    item.id = `${element.key}/${op.id}`;
+    item.description = opDescription(op, process);
+    item.iconPath = opIcon(op);
+    item.tooltip = opTooltip(op, process);
+    item.contextValue = opContext(op, process);
+    if (op.site) item.command = { command: Commands.OpenSite, title: 'Go to Creation Site', arguments: [element] };
+    return item;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}

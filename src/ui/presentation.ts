@@ -1,0 +1,120 @@
+// How an op and a process read in the view: labels, descriptions, icons and tooltips.
+import * as vscode from 'vscode';
+import type { OpView, ProcessView } from '../core/model';
+import { RowContext } from '../contributions';
+
+const ICONS: Record<OpView['status'], vscode.ThemeIcon> = {
+  Started: new vscode.ThemeIcon('loading~spin'),
+  Completed: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  Canceled: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')),
+  Error: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+};
+const CANCEL_REQUESTED_ICON = new vscode.ThemeIcon('loading~spin', new vscode.ThemeColor('disabledForeground'));
+
+export function formatDuration(micros: number): string {
+  const ms = micros / 1000;
+  if (ms < 1) return `${Math.max(0, Math.round(micros))}µs`;
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)}s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m}m ${Math.round(s % 60)}s` : `${Math.floor(m / 60)}h ${m % 60}m`;
+}
+
+/** The process clock now, in the protocol's microseconds since `timeOrigin`. */
+export function processNow(process: ProcessView): number {
+  return (Date.now() - process.hello.timeOrigin) * 1000;
+}
+
+function progressText(value: unknown): string {
+  if (typeof value === 'number') return value <= 1 && value >= 0 && !Number.isInteger(value) ? `${Math.round(value * 100)}%` : String(value);
+  if (typeof value === 'string') return value.length > 40 ? `${value.slice(0, 39)}…` : value;
+  try {
+    const json = JSON.stringify(value);
+    return json.length > 40 ? `${json.slice(0, 39)}…` : json;
+  } catch {
+    return String(value);
+  }
+}
+
+/** What the status column says: AsyncStatus's own spelling, plus the cancel still under way. */
+export function statusText(op: OpView): string {
+  if (op.status === 'Canceled' && op.endT === undefined && !op.closed) return 'Canceled (cancel requested, work still running)';
+  return op.closed ? `${op.status}, closed` : op.status;
+}
+
+export function opDescription(op: OpView, process: ProcessView): string {
+  const parts = [`#${op.id}`, op.cancelRequested && op.endT === undefined ? 'Canceled (requested)' : op.status];
+  if (op.endT !== undefined) parts.push(formatDuration(op.endT - op.createdT));
+  else if (!process.connected && process.source !== 'debug') parts.push('');
+  else parts.push(formatDuration((process.connected ? processNow(process) : op.createdT) - op.createdT));
+  if (op.hasProgress && op.endT === undefined) parts.push(`progress ${progressText(op.progress)}`);
+  if (op.status === 'Error' && op.message) parts.push(op.message);
+  if (op.closed) parts.push('closed');
+  return parts.filter(Boolean).join(' · ');
+}
+
+export function opIcon(op: OpView): vscode.ThemeIcon {
+  return op.cancelRequested && op.endT === undefined ? CANCEL_REQUESTED_ICON : ICONS[op.status];
+}
+
+export function opContext(op: OpView, process: ProcessView): string {
+  if (process.source === 'trace') return RowContext.ReadOnly;
+  if (op.closed) return RowContext.Closed;
+  if (op.endT !== undefined) return RowContext.Finished;
+  return op.cancelRequested ? RowContext.CancelRequested : RowContext.Started;
+}
+
+function clockTime(process: ProcessView, t: number | undefined): string {
+  if (t === undefined) return '-';
+  return new Date(process.hello.timeOrigin + t / 1000).toISOString().replace('T', ' ').replace('Z', '');
+}
+
+export function opTooltip(op: OpView, process: ProcessView): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, true);
+  md.appendMarkdown(`**${escape(op.name)}** \`#${op.id}\`\n\n`);
+  const rows: [string, string][] = [
+    ['Kind', op.kind],
+    ['Status', statusText(op)],
+    ['Created', clockTime(process, op.createdT)],
+    ['Ended', clockTime(process, op.endT)],
+    ['Creation site', op.site ?? 'not captured'],
+  ];
+  if (op.parent !== null) rows.push(['Parent', `#${op.parent}`]);
+  if (op.cancelRequested) rows.push(['Cancel requested by', op.cancelSource ?? 'program']);
+  if (op.status === 'Error') {
+    rows.push(['Error code', `${op.errorCode} (0x${(op.errorCode >>> 0).toString(16).toUpperCase()})`]);
+    rows.push(['Message', op.message ?? '']);
+  }
+  if (op.hasProgress) rows.push(['Progress', progressText(op.progress)]);
+  md.appendMarkdown(rows.map(([k, v]) => `${k}: ${escape(v)}`).join('  \n'));
+  if (op.stack) md.appendCodeblock(op.stack, 'text');
+  return md;
+}
+
+function escape(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
+}
+
+export function processLabel(process: ProcessView, sessionName: string | undefined): string {
+  const script = process.hello.argv[1] ? process.hello.argv[1].split(/[\\/]/).pop() : process.hello.title;
+  return sessionName ? `${sessionName}: ${script} (${process.hello.pid})` : `${script} (${process.hello.pid})`;
+}
+
+export function processDescription(process: ProcessView): string {
+  const parts = [`${process.pendingCount} pending`];
+  if (process.paused) parts.push('paused');
+  if (!process.connected) parts.push(process.source === 'trace' ? 'trace' : 'exited');
+  if (process.dropped > 0) parts.push(`${process.dropped} events dropped`);
+  return parts.join(' · ');
+}
+
+/** `file:line:column` (a path or a file:// URL) as a location to open. */
+export function siteLocation(site: string): { uri: vscode.Uri; position: vscode.Position } | undefined {
+  const match = /^(.*):(\d+):(\d+)$/.exec(site);
+  if (!match) return undefined;
+  const [, file, line, column] = match;
+  const uri = /^file:\/\//.test(file) ? vscode.Uri.parse(file) : /^[a-z]+:/i.test(file) && !/^[a-z]:[\\/]/i.test(file) ? undefined : vscode.Uri.file(file);
+  if (!uri) return undefined; // node:internal and the like: nothing to open
+  return { uri, position: new vscode.Position(Math.max(0, Number(line) - 1), Math.max(0, Number(column) - 1)) };
+}

@@ -1,0 +1,37 @@
+// "N pending" in the status bar while debugging or while any process is connected.
+import * as vscode from 'vscode';
+import type { OperationStoreApi } from '../core/model';
+import { VIEW_ID } from '../contributions';
+
+export class PendingStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('asyncOperations.pending', vscode.StatusBarAlignment.Left, 10);
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(private readonly store: OperationStoreApi) {
+    this.item.name = 'Async Operations';
+    this.item.command = `${VIEW_ID}.focus`;
+    this.subscriptions = [
+      store.onDidChange(() => this.update()),
+      vscode.debug.onDidStartDebugSession(() => this.update()),
+      vscode.debug.onDidTerminateDebugSession(() => this.update()),
+    ];
+    this.update();
+  }
+
+  private update(): void {
+    const processes = this.store.processes().filter((p) => p.connected);
+    if (processes.length === 0 && !vscode.debug.activeDebugSession) {
+      this.item.hide();
+      return;
+    }
+    const pending = processes.reduce((sum, p) => sum + p.pendingCount, 0);
+    this.item.text = `$(sync) ${pending.toLocaleString('en-US')} pending`;
+    this.item.tooltip = `Async operations still running in ${processes.length} process${processes.length === 1 ? '' : 'es'}`;
+    this.item.show();
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this.item.dispose();
+  }
+}
