@@ -23,6 +23,7 @@ const CLOSED = 8;
 const HANDLER_SET = 16;
 const TERMINAL = 32; // the op reached Completed, Canceled or Error and said so
 const HANDLER_FIRED = 64;
+const HAS_RESULT = 1 << 8; // kind bit 0: the Operation kinds
 
 const hub = getHub();
 const channel = dc.channel(LIFECYCLE_CHANNEL);
@@ -157,7 +158,12 @@ export class AsyncOp implements TrackedOp {
     if (awaiters === undefined) {
       const s = this._s;
       if (s & CLOSED) {
-        return Promise.reject(new AsyncInfoError(E_ILLEGAL_METHOD_CALL, `operation ${this._id} is closed`)).then(onFulfilled, onRejected);
+        // `await op` calls then() a microtask late, so it may meet an op canceled and closed since:
+        // it still learns it was canceled. A closed op's result or error is gone.
+        const reason = (s & STATUS) === AsyncStatus.Canceled
+          ? abortError(this._id)
+          : new AsyncInfoError(E_ILLEGAL_METHOD_CALL, `operation ${this._id} is closed`);
+        return Promise.reject(reason).then(onFulfilled, onRejected);
       }
       if (s & TERMINAL) return this.outcome().then(onFulfilled, onRejected);
       const promise = new Promise(captureResolvers);
@@ -220,7 +226,8 @@ export class AsyncOp implements TrackedOp {
     if (s & CANCEL_REQUESTED) status = AsyncStatus.Canceled;
     else {
       status = ok ? AsyncStatus.Completed : AsyncStatus.Error;
-      this._v = value;
+      // Actions have no result: whatever their work resolves with is not theirs to return.
+      this._v = ok && !(s & HAS_RESULT) ? undefined : value;
     }
     this._s = (s & ~STATUS) | status | TERMINAL;
     registry.unlink(this);
@@ -261,10 +268,12 @@ export class AsyncOp implements TrackedOp {
       if (channel.hasSubscribers) this.publishTerminal(AsyncStatus.Canceled);
       this.settleAwaiters();
     }
+    // `closed` only for ops a subscriber was told about: it always follows their terminal message.
+    const told = this._m !== undefined;
     this._s |= CLOSED;
     this._v = this._handler = this._m = undefined as never;
     this.dropProgressHandler();
-    if (channel.hasSubscribers) channel.publish({ type: 'closed', id: this._id, t: nowMicros() });
+    if (told && channel.hasSubscribers) channel.publish({ type: 'closed', id: this._id, t: nowMicros() });
   }
 
   protected dropProgressHandler(): void {}
@@ -333,7 +342,8 @@ export class AsyncOp implements TrackedOp {
     const m = this.observed();
     m.t = nowMicros();
     const settings = hub.settings;
-    const parent = settings.parents === 'async' ? hub.context().getStore() ?? hub.current : hub.current;
+    // The innermost work running synchronously wins; across awaits, the async context knows.
+    const parent = hub.current || (settings.parents === 'async' ? hub.context().getStore() : 0);
     m.parent = parent || null;
     const { site, stack } = captureSite(settings.sites, factory);
     m.site = site;

@@ -45,19 +45,24 @@ export class OpRegistry implements OpSource {
   /** Remembers a terminal op for late joiners, weakly, dropping the oldest past the limit. */
   retain(op: TrackedOp): void {
     const limit = this.hub.settings.retainTerminal;
+    if (this.ring.length !== limit) this.resizeRing(limit);
     if (limit <= 0) return;
-    if (this.ring.length > limit) {
-      this.ring = this.ring.slice(this.ring.length - limit);
-      this.ringNext = 0;
-    }
-    if (this.ring.length < limit) this.ring.push(new WeakRef(op));
-    else {
-      this.ring[this.ringNext] = new WeakRef(op);
-      this.ringNext = (this.ringNext + 1) % limit;
-    }
+    this.ring[this.ringNext] = new WeakRef(op);
+    this.ringNext = (this.ringNext + 1) % limit;
   }
 
+  /** The ring in a new size, oldest first, keeping the newest entries. */
+  private resizeRing(limit: number): void {
+    const oldestFirst = [...this.ring.slice(this.ringNext), ...this.ring.slice(0, this.ringNext)].filter((r) => r !== undefined);
+    const kept = limit > 0 ? oldestFirst.slice(-limit) : [];
+    this.ring = kept.length < limit ? [...kept, ...new Array<undefined>(limit - kept.length)] : kept;
+    this.ringNext = kept.length % Math.max(limit, 1);
+  }
+
+  /** Retained ops still alive and not closed, oldest first. */
   private *retained(): Generator<TrackedOp> {
+    const limit = this.hub.settings.retainTerminal;
+    if (this.ring.length !== limit) this.resizeRing(limit);
     const n = this.ring.length;
     for (let i = 0; i < n; i++) {
       const op = this.ring[(this.ringNext + i) % n]?.deref();
