@@ -1,2 +1,44 @@
-// Placeholder until the agent lands: dormant.
-export {};
+// dist/agent.js: preloaded into a program (`node --require dist/agent.js app.js`, or through
+// NODE_OPTIONS) to make its IAsyncInfo operations observable and controllable from outside.
+// Dormant unless one of its environment variables is set; loaded twice, the second copy does nothing.
+import { childrenInherit, readConfig } from './config';
+import { Agent, type AgentStats } from './agent';
+
+/** `globalThis[Symbol.for(AGENT_KEY)]`: the running agent's stats; its presence guards against a second copy. */
+export const AGENT_KEY = 'asyncinfo.agent.v1';
+
+export interface AgentHandle {
+  readonly version: 1;
+  stats(): AgentStats;
+}
+
+function main(): void {
+  const key = Symbol.for(AGENT_KEY);
+  const g = globalThis as unknown as Record<symbol, unknown>;
+  if (g[key] !== undefined) return;
+  const config = readConfig(process.env, process.pid);
+  if (config === undefined) return;
+  const agent = new Agent(config);
+  const handle: AgentHandle = { version: 1, stats: () => agent.stats() };
+  Object.defineProperty(globalThis, key, { value: handle, configurable: true, enumerable: false, writable: false });
+  inheritByChildren();
+  agent.start();
+}
+
+/**
+ * Children find the agent through NODE_OPTIONS; when the agent came in by `--require` on the
+ * command line, it adds itself there, so children started by the program are observed too.
+ */
+function inheritByChildren(): void {
+  if (!childrenInherit(process.env) || typeof __filename !== 'string') return;
+  const options = process.env.NODE_OPTIONS ?? '';
+  if (options.includes(__filename)) return;
+  const quoted = /[\s"\\]/.test(__filename) ? JSON.stringify(__filename) : __filename;
+  process.env.NODE_OPTIONS = `${options} --require ${quoted}`.trim();
+}
+
+try {
+  main();
+} catch {
+  // the program comes first: an agent that cannot start stays out of the way
+}

@@ -1,67 +1,58 @@
-// Splits a byte stream into NDJSON lines, refusing any line longer than MAX_LINE_BYTES without
-// ever holding more than that limit of it in memory.
+// Splits a byte stream into NDJSON lines, refusing lines longer than a limit without ever holding
+// more than the limit: the agent uses it on commands, the extension on the agent's stream.
 import { MAX_LINE_BYTES } from './messages';
 
-export interface LineSink {
+export interface LineHandlers {
+  /** A complete line, decoded as UTF-8 (invalid bytes become U+FFFD), without `\n` or a final `\r`; never empty. */
   line(text: string): void;
-  /** A line over the limit was skipped whole; `bytes` is how long it was up to now. */
-  tooLong(bytes: number): void;
+  /** A line grew past the limit: called once, as soon as it does; its bytes up to the next `\n` are discarded. */
+  tooLong(): void;
 }
 
 export class LineSplitter {
   private parts: Buffer[] = [];
   private partBytes = 0;
-  private skipping = false;
-  private skipped = 0;
+  private discarding = false;
 
-  constructor(private readonly sink: LineSink, private readonly limit = MAX_LINE_BYTES) {}
+  constructor(private readonly handlers: LineHandlers, private readonly maxBytes = MAX_LINE_BYTES) {}
+
+  /** Bytes held for the current, unfinished line (at most the limit). */
+  get bufferedBytes(): number {
+    return this.partBytes;
+  }
 
   push(chunk: Buffer): void {
     let start = 0;
-    for (;;) {
+    while (start < chunk.length) {
       const nl = chunk.indexOf(10, start);
-      if (nl === -1) {
-        this.keep(chunk.subarray(start));
-        return;
-      }
-      this.keep(chunk.subarray(start, nl));
-      this.endLine();
+      const end = nl === -1 ? chunk.length : nl;
+      if (!this.discarding) this.append(chunk, start, end);
+      if (nl === -1) return;
+      if (this.discarding) this.discarding = false;
+      else this.emit();
       start = nl + 1;
     }
   }
 
-  private keep(bytes: Buffer): void {
-    if (bytes.length === 0) return;
-    if (this.skipping) {
-      this.skipped += bytes.length;
-      return;
-    }
-    if (this.partBytes + bytes.length > this.limit) {
-      this.skipping = true;
-      this.skipped = this.partBytes + bytes.length;
+  private append(chunk: Buffer, start: number, end: number): void {
+    if (end === start) return;
+    if (this.partBytes + (end - start) > this.maxBytes) {
       this.parts = [];
       this.partBytes = 0;
+      this.discarding = true;
+      this.handlers.tooLong();
       return;
     }
-    this.parts.push(bytes);
-    this.partBytes += bytes.length;
+    this.parts.push(chunk.subarray(start, end));
+    this.partBytes += end - start;
   }
 
-  private endLine(): void {
-    if (this.skipping) {
-      this.skipping = false;
-      this.sink.tooLong(this.skipped);
-      this.skipped = 0;
-      return;
-    }
-    const text = (this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.partBytes)).toString('utf8');
+  private emit(): void {
+    const bytes = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.partBytes);
     this.parts = [];
     this.partBytes = 0;
-    if (text.trim() !== '') this.sink.line(text.endsWith('\r') ? text.slice(0, -1) : text);
-  }
-
-  /** Bytes of an unfinished last line (a truncated stream when the peer has gone). */
-  get pendingBytes(): number {
-    return this.skipping ? this.skipped : this.partBytes;
+    let text = bytes.toString('utf8');
+    if (text.endsWith('\r')) text = text.slice(0, -1);
+    if (text.trim() !== '') this.handlers.line(text);
   }
 }

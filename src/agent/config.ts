@@ -1,0 +1,63 @@
+// The agent's settings, read once from the environment (see the protocol's "Starting the agent").
+import { parseAddress, type ChannelAddress } from '../protocol/address';
+
+export interface AgentConfig {
+  /** Connect out to this client (ASYNCINFO_CHANNEL). */
+  channel?: ChannelAddress;
+  /** Listen for clients here (ASYNCINFO_LISTEN). */
+  listen?: ChannelAddress;
+  /** Write the address actually listened on to this file (ASYNCINFO_LISTEN_FILE). */
+  listenFile?: string;
+  token?: string;
+  /** Append the stream to this file (ASYNCINFO_TRACE). */
+  trace?: string;
+  session: string | null;
+}
+
+export const ENV = {
+  channel: 'ASYNCINFO_CHANNEL',
+  listen: 'ASYNCINFO_LISTEN',
+  listenFile: 'ASYNCINFO_LISTEN_FILE',
+  token: 'ASYNCINFO_TOKEN',
+  trace: 'ASYNCINFO_TRACE',
+  session: 'ASYNCINFO_SESSION',
+} as const;
+
+/** Variables a child would fight its parent over (one port, one file), unless they hold `%p`. */
+const PER_PROCESS = [ENV.listen, ENV.listenFile, ENV.trace];
+
+/**
+ * The configuration, or undefined when no variable is set (the agent stays dormant). `%p` becomes
+ * the pid. Removes the per-process variables without `%p` from `env`, so children don't inherit them.
+ */
+export function readConfig(env: NodeJS.ProcessEnv, pid: number): AgentConfig | undefined {
+  const read = (name: string): string | undefined => {
+    const value = env[name];
+    return value ? value.split('%p').join(String(pid)) : undefined;
+  };
+  const channel = read(ENV.channel);
+  const listen = read(ENV.listen);
+  const listenFile = read(ENV.listenFile);
+  const token = read(ENV.token);
+  const trace = read(ENV.trace);
+  const session = read(ENV.session);
+  if ([channel, listen, listenFile, token, trace, session].every((v) => v === undefined)) {
+    return undefined;
+  }
+  for (const name of PER_PROCESS) {
+    if (env[name] !== undefined && !env[name]!.includes('%p')) delete env[name];
+  }
+  return {
+    channel: channel === undefined ? undefined : parseAddress(channel),
+    listen: listen === undefined ? undefined : parseAddress(listen),
+    listenFile,
+    token,
+    trace,
+    session: session ?? null,
+  };
+}
+
+/** Whether a child started with `env` would find work for its own agent. */
+export function childrenInherit(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env[ENV.channel] || env[ENV.listen] || env[ENV.trace]);
+}

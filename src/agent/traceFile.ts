@@ -1,0 +1,52 @@
+// The trace file: the same bytes a client gets (hello, then events), appended to a file. Writes are
+// positional, so the tail still queued when the process exits can be written synchronously in
+// order, and a write still in flight then can be repeated safely (same bytes, same place).
+import * as fs from 'fs';
+import { Outbox } from './outbox';
+
+export class TraceFile {
+  readonly outbox: Outbox;
+  private readonly fd: number;
+  private position: number;
+  private inFlight: { text: string; position: number } | undefined;
+
+  /** Opens (creating) the file; throws when it cannot (the agent says so once and goes on). */
+  constructor(readonly path: string, now: () => number) {
+    this.fd = fs.openSync(path, fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o600);
+    this.position = fs.fstatSync(this.fd).size;
+    this.outbox = new Outbox((text, done) => this.write(text, done), now);
+  }
+
+  private write(text: string, done: (error?: unknown) => void): void {
+    const bytes = Buffer.from(text, 'utf8');
+    const position = this.position;
+    this.position += bytes.length;
+    this.inFlight = { text, position };
+    writeAll(this.fd, bytes, position, (error) => {
+      this.inFlight = undefined;
+      done(error ?? undefined);
+    });
+  }
+
+  /** At process exit: whatever was not written yet, synchronously, in order. */
+  flushSync(): void {
+    try {
+      if (this.inFlight) fs.writeSync(this.fd, Buffer.from(this.inFlight.text, 'utf8'), 0, undefined, this.inFlight.position);
+      const rest = Buffer.from(this.outbox.takeRest(), 'utf8');
+      if (rest.length > 0) {
+        fs.writeSync(this.fd, rest, 0, rest.length, this.position);
+        this.position += rest.length;
+      }
+    } catch {
+      // the disk is full or gone: nothing the program should hear about
+    }
+  }
+}
+
+function writeAll(fd: number, bytes: Buffer, position: number, done: (error: Error | null) => void): void {
+  fs.write(fd, bytes, 0, bytes.length, position, (error, written) => {
+    if (error) done(error);
+    else if (written < bytes.length) writeAll(fd, bytes.subarray(written), position + written, done);
+    else done(null);
+  });
+}
