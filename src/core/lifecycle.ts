@@ -1,0 +1,97 @@
+// Applies one op's lifecycle message to a process. Idempotent and order-tolerant: a snapshot may
+// repeat what is known, a terminal message keeps the first one seen, and a message about an op
+// whose `created` never arrived (dropped events) makes a placeholder that `created` fills in.
+import type { LifecycleMessage, OpKind } from '../protocol/messages';
+import type { StringInterner } from './intern';
+import {
+  CANCEL_BY_CLIENT, CANCEL_REQUESTED, CANCELED, CLOSED, COMPLETED, ERRORED, HAS_PROGRESS, OpRecord, PLACEHOLDER,
+  TERMINAL_MASK,
+} from './opRecord';
+import type { ProcessState } from './processState';
+
+export const UNKNOWN_NAME = '(unknown)';
+
+export function applyLifecycle(process: ProcessState, msg: LifecycleMessage, strings: StringInterner, nowMs: number): void {
+  if (typeof msg.id !== 'number') return;
+  if (msg.type === 'created') {
+    applyCreated(process, msg, strings);
+    return;
+  }
+  let record = process.ops.get(msg.id);
+  if (msg.type === 'closed') {
+    if (!record || record.closed) return; // closing an op we never knew shows nothing
+    record.bits |= CLOSED;
+    process.markFinished(record, nowMs);
+    process.changed(record);
+    return;
+  }
+  record ??= addPlaceholder(process, msg.id, msg.t);
+  switch (msg.type) {
+    case 'progress':
+      record.progress = msg.value;
+      record.bits |= HAS_PROGRESS;
+      break;
+    case 'cancelRequested':
+      if (record.bits & CANCEL_REQUESTED) return;
+      record.bits |= CANCEL_REQUESTED | (msg.source === 'client' ? CANCEL_BY_CLIENT : 0);
+      break;
+    case 'completed':
+    case 'canceled':
+    case 'error': {
+      if (record.bits & TERMINAL_MASK) return; // exactly one terminal per op: the first one stands
+      record.bits |= msg.type === 'completed' ? COMPLETED : msg.type === 'canceled' ? CANCELED : ERRORED;
+      record.endT = msg.t;
+      if (msg.type === 'error') {
+        const details = record.details();
+        details.errorCode = msg.errorCode;
+        details.message = strings.intern(msg.message);
+      }
+      process.markFinished(record, nowMs);
+      break;
+    }
+    default:
+      return; // a lifecycle type this version does not know
+  }
+  process.changed(record);
+}
+
+function applyCreated(process: ProcessState, msg: Extract<LifecycleMessage, { type: 'created' }>, strings: StringInterner): void {
+  const epoch = process.epoch;
+  let record = process.ops.get(msg.id);
+  if (record && epoch && record.seq < epoch.firstNewSeq) epoch.seen.add(msg.id);
+  const stack = (msg as { stack?: unknown }).stack;
+  if (record && !(record.bits & PLACEHOLDER) && (record.closed || record.kind !== msg.kind || record.name !== msg.name)) {
+    // The id was reused by a new op (ids are unique among live ops only): the old one is gone.
+    process.drop(record);
+    record = undefined;
+  }
+  if (record) {
+    if (record.bits & PLACEHOLDER) fillPlaceholder(process, record, msg, strings);
+    if (typeof stack === 'string' && record.stack === undefined) {
+      record.details().stack = strings.intern(stack);
+      process.changed(record);
+    }
+    return;
+  }
+  record = new OpRecord(msg.id, process.nextSeq++, msg.kind, strings.intern(msg.name), msg.parent ?? null,
+    strings.intern(msg.site ?? null), msg.t);
+  if (typeof stack === 'string') record.details().stack = strings.intern(stack);
+  process.insert(record);
+}
+
+function fillPlaceholder(process: ProcessState, record: OpRecord, msg: { kind: OpKind; name: string; parent: number | null; site: string | null; t: number }, strings: StringInterner): void {
+  record.bits &= ~PLACEHOLDER;
+  record.kind = msg.kind;
+  record.name = strings.intern(msg.name);
+  record.site = strings.intern(msg.site ?? null);
+  record.createdT = msg.t;
+  if ((msg.parent ?? null) !== record.parent) process.reparent(record, msg.parent ?? null);
+  else process.changed(record);
+}
+
+function addPlaceholder(process: ProcessState, id: number, t: number): OpRecord {
+  const record = new OpRecord(id, process.nextSeq++, 'operation', UNKNOWN_NAME, null, null, t);
+  record.bits |= PLACEHOLDER;
+  process.insert(record);
+  return record;
+}

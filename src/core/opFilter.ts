@@ -1,0 +1,80 @@
+// What the view shows under a filter. Text and status filters give one flat list per process;
+// `hideFinished` alone keeps the tree but hides finished ops that have no shown descendant.
+// Results are cached for one version of the process, so paging through them costs one O(n) pass.
+import type { OpFilter } from './model';
+import { NESTED, type OpRecord } from './opRecord';
+import type { ProcessState } from './processState';
+
+export function isFlat(filter: OpFilter | undefined): boolean {
+  return Boolean(filter && (filter.text || (filter.statuses && filter.statuses.size > 0)));
+}
+
+export function isActive(filter: OpFilter | undefined): filter is OpFilter {
+  return Boolean(filter && (isFlat(filter) || filter.hideFinished));
+}
+
+function matcher(filter: OpFilter): (record: OpRecord) => boolean {
+  const text = filter.text?.trim().toLowerCase() ?? '';
+  const idMatch = /^#(\d+)$/.exec(text);
+  const wantedId = idMatch ? Number(idMatch[1]) : undefined;
+  const statuses = filter.statuses && filter.statuses.size > 0 ? filter.statuses : undefined;
+  const hideFinished = Boolean(filter.hideFinished);
+  return (r) =>
+    (text === '' || (wantedId !== undefined ? r.id === wantedId : r.name.toLowerCase().includes(text))) &&
+    (!statuses || statuses.has(r.status)) &&
+    (!hideFinished || !r.finished);
+}
+
+function cacheKey(filter: OpFilter): string {
+  const statuses = filter.statuses ? [...filter.statuses].sort().join(',') : '';
+  return `${filter.text ?? ''}\u0000${statuses}\u0000${filter.hideFinished ? 1 : 0}`;
+}
+
+/** Filtered results of one process, valid while its version does not change. */
+export class FilterCache {
+  private version = -1;
+  private lists = new Map<string, OpRecord[]>();
+  private shown: Set<OpRecord> | undefined;
+
+  /** The filtered children of `parent` (null: the process's roots, or the flat list). */
+  children(process: ProcessState, parent: number | null, filter: OpFilter): OpRecord[] {
+    if (this.version !== process.version) {
+      this.version = process.version;
+      this.lists.clear();
+      this.shown = undefined;
+    }
+    const flat = isFlat(filter);
+    if (flat && parent !== null) return [];
+    const key = `${parent ?? ''}\u0001${cacheKey(filter)}`;
+    let list = this.lists.get(key);
+    if (list) return list;
+    if (flat) {
+      const matches = matcher(filter);
+      list = [];
+      for (const r of process.ops.values()) if (matches(r)) list.push(r); // Map order is creation order
+    } else {
+      const source = parent === null ? process.roots : process.ops.get(parent)?.children;
+      const shown = (this.shown ??= shownInTree(process));
+      list = [];
+      source?.forEach((r) => {
+        if (shown.has(r)) list!.push(r);
+      });
+    }
+    if (this.lists.size > 16) this.lists.clear(); // a view asks for a handful of parents per version
+    this.lists.set(key, list);
+    return list;
+  }
+}
+
+/** Unfinished ops and every op above one: one pass up from each unfinished op, stopping at marked ones. */
+function shownInTree(process: ProcessState): Set<OpRecord> {
+  const shown = new Set<OpRecord>();
+  for (const r of process.ops.values()) {
+    if (r.finished) continue;
+    for (let at: OpRecord | undefined = r; at && !shown.has(at); ) {
+      shown.add(at);
+      at = at.bits & NESTED ? process.ops.get(at.parent!) : undefined;
+    }
+  }
+  return shown;
+}

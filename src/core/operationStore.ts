@@ -1,0 +1,248 @@
+// The extension's record of debugged processes and their ops, fed by live channels, paused-session
+// snapshots and trace files through the same protocol messages. No vscode here: the UI reads it
+// through OperationStoreApi and refreshes on its coalesced change events.
+import { EventEmitter } from '../common/events';
+import type { AgentMessage, HelloMessage, LifecycleMessage } from '../protocol/messages';
+import { ChangeTracker } from './changeTracker';
+import { StringInterner } from './intern';
+import { applyLifecycle } from './lifecycle';
+import type {
+  OperationStoreApi, OpFilter, OpView, ProcessSource, ProcessView, RetentionPolicy, StoreChange,
+} from './model';
+import { FilterCache, isActive } from './opFilter';
+import { CLOSED } from './opRecord';
+import { ProcessState } from './processState';
+import { snapshotOf } from './snapshot';
+
+export interface OperationStoreOptions {
+  /** At most one change event per this many ms (default 250). */
+  coalesceMs?: number;
+  /** Default: 10,000 finished ops per process, no age limit. */
+  retention?: RetentionPolicy;
+  /** Wall clock in ms, for finished-op ages (tests pass their own). */
+  now?: () => number;
+}
+
+export const DEFAULT_RETENTION: RetentionPolicy = { maxFinished: 10_000, finishedTtlMs: 0 };
+
+const LIFECYCLE_TYPES = new Set(['created', 'progress', 'cancelRequested', 'completed', 'canceled', 'error', 'closed']);
+
+export class OperationStore implements OperationStoreApi {
+  private readonly emitter = new EventEmitter<StoreChange>();
+  readonly onDidChange = this.emitter.event;
+  private readonly changes: ChangeTracker;
+  private readonly states = new Map<string, ProcessState>();
+  private readonly filterCaches = new Map<string, FilterCache>();
+  private readonly strings = new StringInterner();
+  private readonly now: () => number;
+  /** Finished-at times are kept relative to this, so they stay small integers. */
+  private readonly startMs: number;
+  private retention: RetentionPolicy;
+  private ttlTimer: NodeJS.Timeout | undefined;
+  private disposed = false;
+
+  constructor(options: OperationStoreOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.startMs = this.now();
+    this.retention = { ...(options.retention ?? DEFAULT_RETENTION) };
+    this.changes = new ChangeTracker(options.coalesceMs ?? 250, (change) => this.emitter.fire(change));
+  }
+
+  addProcess(key: string, hello: HelloMessage, source: ProcessSource, debugSessionId?: string): void {
+    if (this.disposed) return;
+    let state = this.states.get(key);
+    if (state) {
+      state.hello = hello;
+      state.source = source;
+      state.debugSessionId = debugSessionId;
+      state.connected = source !== 'trace';
+    } else {
+      this.states.set(key, (state = new ProcessState(key, hello, source, debugSessionId, this.changes)));
+    }
+    beginSnapshot(state); // a hello is followed by the agent's snapshot
+    this.processChanged(state);
+  }
+
+  apply(key: string, message: AgentMessage): void {
+    const state = this.states.get(key);
+    if (!state || !message || typeof message !== 'object') return;
+    switch (message.type) {
+      case 'hello': // the agent (re)connected: a snapshot follows
+        state.hello = message;
+        beginSnapshot(state);
+        this.processChanged(state);
+        return;
+      case 'snapshotEnd':
+        this.endSnapshot(state);
+        return;
+      case 'dropped':
+        state.dropped += typeof message.count === 'number' ? message.count : 0;
+        this.processChanged(state);
+        return;
+      case 'reply':
+        return; // answers to commands: the sender awaits them, not the store
+      default:
+        if (LIFECYCLE_TYPES.has(message.type)) this.applyLifecycle(state, message);
+    }
+  }
+
+  replaceWithSnapshot(key: string, messages: readonly AgentMessage[]): void {
+    const state = this.states.get(key);
+    if (!state) return;
+    beginSnapshot(state);
+    for (const m of messages) {
+      if (m.type === 'dropped') state.dropped += m.count;
+      else if (LIFECYCLE_TYPES.has(m.type)) this.applyLifecycle(state, m as LifecycleMessage);
+    }
+    this.endSnapshot(state);
+  }
+
+  setConnected(key: string, connected: boolean): void {
+    const state = this.states.get(key);
+    if (!state || state.connected === connected) return;
+    state.connected = connected;
+    if (!connected) state.paused = false;
+    this.processChanged(state);
+  }
+
+  setPaused(key: string, paused: boolean): void {
+    const state = this.states.get(key);
+    if (!state || state.paused === paused) return;
+    state.paused = paused;
+    this.processChanged(state);
+  }
+
+  removeProcess(key: string): void {
+    if (!this.states.delete(key)) return;
+    this.filterCaches.delete(key);
+    this.changes.process(key);
+  }
+
+  processes(): ProcessView[] {
+    return [...this.states.values()];
+  }
+
+  process(key: string): ProcessView | undefined {
+    return this.states.get(key);
+  }
+
+  op(key: string, id: number): OpView | undefined {
+    return this.states.get(key)?.ops.get(id);
+  }
+
+  children(key: string, parent: number | null, offset: number, limit: number, filter?: OpFilter): OpView[] {
+    const state = this.states.get(key);
+    if (!state || limit <= 0) return [];
+    if (isActive(filter)) {
+      const start = Math.max(0, offset);
+      return this.filterCache(key).children(state, parent, filter).slice(start, start + limit);
+    }
+    const list = parent === null ? state.roots : state.ops.get(parent)?.children;
+    return list ? list.page(offset, limit) : [];
+  }
+
+  childCount(key: string, parent: number | null, filter?: OpFilter): number {
+    const state = this.states.get(key);
+    if (!state) return 0;
+    if (isActive(filter)) return this.filterCache(key).children(state, parent, filter).length;
+    const list = parent === null ? state.roots : state.ops.get(parent)?.children;
+    return list?.size ?? 0;
+  }
+
+  clearFinished(key?: string): void {
+    for (const state of key === undefined ? this.states.values() : [this.states.get(key)]) state?.clearFinished();
+  }
+
+  setRetention(policy: RetentionPolicy): void {
+    this.retention = { ...policy };
+    this.trimAll();
+  }
+
+  /** Fires pending changes now (tests; a UI that just became visible). */
+  flushChanges(): void {
+    this.changes.flush();
+  }
+
+  /** A process's ops as the agent's snapshot messages, oldest first: what a recorder started
+   *  mid-session writes after the process's hello. Progress and cancel times are not kept: they
+   *  carry the op's creation or end time. */
+  snapshotMessages(key: string): LifecycleMessage[] {
+    const state = this.states.get(key);
+    return state ? snapshotOf(state) : [];
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.ttlTimer) clearTimeout(this.ttlTimer);
+    this.ttlTimer = undefined;
+    this.changes.dispose();
+    this.emitter.dispose();
+    this.states.clear();
+    this.filterCaches.clear();
+  }
+
+  private applyLifecycle(state: ProcessState, message: LifecycleMessage): void {
+    const finishedBefore = state.finishedCount;
+    applyLifecycle(state, message, this.strings, this.clockMs());
+    if (state.finishedCount > finishedBefore) this.trim(state);
+  }
+
+  private endSnapshot(state: ProcessState): void {
+    const epoch = state.epoch;
+    if (!epoch) return;
+    state.epoch = undefined;
+    const nowMs = this.clockMs();
+    // The snapshot lists every op the program still tracks: the others were closed meanwhile.
+    for (const record of state.ops.values()) {
+      if (record.seq >= epoch.firstNewSeq || epoch.seen.has(record.id) || record.closed) continue;
+      record.bits |= CLOSED;
+      state.markFinished(record, nowMs);
+      state.changed(record);
+    }
+    this.trim(state);
+  }
+
+  private trim(state: ProcessState): void {
+    state.trim(this.retention, this.clockMs());
+    this.armTtlTimer();
+  }
+
+  private trimAll(): void {
+    for (const state of this.states.values()) state.trim(this.retention, this.clockMs());
+    this.armTtlTimer();
+  }
+
+  /** One timer for the whole store, due when the oldest finished op expires. */
+  private armTtlTimer(): void {
+    if (this.ttlTimer || this.disposed || this.retention.finishedTtlMs <= 0) return;
+    let oldest = Infinity;
+    for (const state of this.states.values()) oldest = Math.min(oldest, state.oldestFinishedAt() ?? Infinity);
+    if (oldest === Infinity) return;
+    const delay = Math.max(0, oldest + this.retention.finishedTtlMs - this.clockMs()) + 1;
+    this.ttlTimer = setTimeout(() => {
+      this.ttlTimer = undefined;
+      this.trimAll();
+    }, delay);
+    this.ttlTimer.unref();
+  }
+
+  private clockMs(): number {
+    return this.now() - this.startMs;
+  }
+
+  private processChanged(state: ProcessState): void {
+    state.version++;
+    this.changes.process(state.key);
+  }
+
+  private filterCache(key: string): FilterCache {
+    let cache = this.filterCaches.get(key);
+    if (!cache) this.filterCaches.set(key, (cache = new FilterCache()));
+    return cache;
+  }
+}
+
+function beginSnapshot(state: ProcessState): void {
+  state.epoch = { firstNewSeq: state.nextSeq, seen: new Set() };
+}
