@@ -1,0 +1,50 @@
+// A client that stops reading costs the program dropped events, not memory: the agent holds at most
+// MAX_BUFFERED_CHARS for it (measured inside the program), counts what it drops, and says so once
+// the client reads again.
+import * as assert from 'assert';
+import { MAX_BUFFERED_CHARS } from '../../../src/agent/outbox';
+import { AGENT, Scope } from './harness';
+
+describe('agent backpressure', () => {
+  let scope: Scope;
+  beforeEach(() => (scope = new Scope()));
+  afterEach(() => scope.dispose());
+
+  it('drops and counts events for a client that stops reading, within the bound, and reports them', async () => {
+    const server = await scope.server({ path: scope.file('c.sock') });
+    const program = await scope.program({ ASYNCINFO_CHANNEL: server.address }, ['--expose-gc', '--require', AGENT]);
+    const client = await server.nextClient();
+    await client.waitForType('snapshotEnd');
+    client.socket.pause();
+    const value = 'v'.repeat(200);
+    await program.call('burst', { n: 2000, value });
+    await program.call('gc');
+    const before = (await program.call('stats')).memory.heapUsed as number;
+    let stats: Record<string, any> = {};
+    for (let round = 0; round < 10; round++) {
+      await program.call('burst', { n: 5000, value });
+      stats = (await program.call('stats')).agent;
+      assert.ok(stats.bufferedChars <= MAX_BUFFERED_CHARS, `buffered ${stats.bufferedChars}`);
+    }
+    assert.ok(stats.dropped > 0, 'events were dropped');
+    assert.ok(stats.maxBufferedChars <= MAX_BUFFERED_CHARS, `max buffered ${stats.maxBufferedChars}`);
+    await program.call('gc');
+    const after = (await program.call('stats')).memory.heapUsed as number;
+    // 50,000 ops x 4 events x ~250 bytes = 50 MB had they been kept; the bound is 1 MiB of text.
+    assert.ok(after - before < 8 * 1024 * 1024, `heap grew by ${after - before} bytes`);
+
+    client.socket.resume();
+    const dropped = await client.waitForType('dropped');
+    const total = (await program.call('stats')).agent.dropped as number;
+    assert.strictEqual(dropped.count, total);
+    assert.ok(Number.isInteger(dropped.t));
+    // Events seen + dropped account for every event published after the snapshot.
+    const seen = client.messages.filter((m) => ['created', 'progress', 'completed', 'closed'].includes(m.type)).length;
+    const roundTrip = await program.call('roundTrip');
+    assert.strictEqual(roundTrip.ok, true);
+    await client.waitForType('created', { name: 'roundTrip' });
+    assert.strictEqual(seen + total, 52000 * 4);
+    // Commands still answered.
+    assert.strictEqual((await client.request({ type: 'cancel', id: 1, req: 'after' })).type, 'reply');
+  });
+});
