@@ -1,7 +1,78 @@
+// Wiring only: every listener, command, view and process goes into context.subscriptions.
+import * as path from 'path';
 import * as vscode from 'vscode';
+import { OperationStore } from './core/operationStore';
+import { CONFIG_SECTION, Commands, ContextKeys, OUTPUT_NAME, Settings, VIEW_ID } from './contributions';
+import { ChannelServer } from './transport/channelServer';
+import { attachInteractively } from './ui/attachCommand';
+import { registerViewCommands } from './ui/commands';
+import { ContextKey } from './ui/contextKey';
+import { DebugInjection } from './ui/debugInjection';
+import { LifecycleLog } from './ui/lifecycleLog';
+import { OperationsController } from './ui/operationsController';
+import { OperationsTree } from './ui/operationsTree';
+import { PauseTracker } from './ui/pausedSessions';
+import { PendingStatusBar } from './ui/statusBar';
+import { registerTraceCommands } from './ui/traceCommands';
 
-export function activate(context: vscode.ExtensionContext): void {
-  void context;
+export interface ExtensionApi {
+  readonly store: OperationStore;
+  readonly channelAddress: string | undefined;
+  readonly tree: OperationsTree;
+  readonly controller: OperationsController;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
+  const subs = context.subscriptions;
+  const config = () => vscode.workspace.getConfiguration(CONFIG_SECTION);
+  const retention = () => ({
+    maxFinished: config().get<number>(Settings.MaxFinished, 10000),
+    finishedTtlMs: config().get<number>(Settings.FinishedTtlSeconds, 0) * 1000,
+  });
+
+  const store = new OperationStore({ retention: retention() });
+  subs.push({ dispose: () => store.dispose() });
+  const output = vscode.window.createOutputChannel(OUTPUT_NAME, { log: true });
+  subs.push(output);
+  const log = new LifecycleLog(output);
+
+  const pauses = new PauseTracker();
+  const controller = new OperationsController(store, log, pauses);
+  subs.push(pauses, controller);
+
+  let server: ChannelServer | undefined;
+  try {
+    server = await ChannelServer.start();
+    subs.push(server, server.onDidConnect((connection) => controller.adopt(connection, 'debug')));
+  } catch (error) {
+    output.error(`Could not open the debug channel; operations of debugged programs will not show: ${(error as Error).message}`);
+  }
+  const agentPath = path.join(context.extensionPath, 'dist', 'agent.js');
+  subs.push(new DebugInjection(agentPath, () => server?.address));
+
+  const tree = new OperationsTree(store, () => config().get<number>(Settings.PageSize, 1000), (p) => controller.sessionName(p.hello.session));
+  const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  subs.push(tree, view);
+
+  const hasProcesses = new ContextKey<boolean>(ContextKeys.HasProcesses);
+  const updateView = () => {
+    const processes = store.processes();
+    hasProcesses.set(processes.length > 0);
+    const pending = processes.reduce((sum, p) => sum + p.pendingCount, 0);
+    view.badge = pending > 0 ? { value: pending, tooltip: `${pending} pending operations` } : undefined;
+  };
+  subs.push(store.onDidChange(updateView));
+  updateView();
+
+  subs.push(new PendingStatusBar(store));
+  subs.push(...registerViewCommands(store, tree, view, controller));
+  subs.push(...registerTraceCommands(store, controller));
+  subs.push(vscode.commands.registerCommand(Commands.Attach, () => attachInteractively(controller)));
+  subs.push(vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration(CONFIG_SECTION)) store.setRetention(retention());
+  }));
+
+  return { store, channelAddress: server?.address, tree, controller };
 }
 
 export function deactivate(): void {}

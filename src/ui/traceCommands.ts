@@ -1,0 +1,81 @@
+// Record Trace / Stop Recording / Open Trace. A recording holds each process's hello and the
+// state it had when recording began, then every message as it arrives: it reopens to the same view.
+import * as vscode from 'vscode';
+import type { OperationStore } from '../core/operationStore';
+import { loadTrace, TraceFormatError, TraceRecorder } from '../core/traceFile';
+import { Commands, ContextKeys } from '../contributions';
+import { ContextKey } from './contextKey';
+import type { OperationsController } from './operationsController';
+
+const TRACE_FILTERS = { 'Async operation traces': ['ndjson', 'jsonl', 'trace', 'log'], 'All files': ['*'] };
+
+export function registerTraceCommands(store: OperationStore, controller: OperationsController): vscode.Disposable[] {
+  const recorder = new TraceRecorder();
+  const recording = new ContextKey<boolean>(ContextKeys.Recording);
+  recording.set(false);
+  let tap: vscode.Disposable | undefined;
+
+  const stop = async (announce: boolean) => {
+    tap?.dispose();
+    tap = undefined;
+    const file = recorder.path;
+    await recorder.stop();
+    recording.set(false);
+    if (announce && file) {
+      const open = 'Open Trace';
+      // Not awaited: the command is done once the file is complete, whatever the user clicks.
+      void vscode.window.showInformationMessage(`Trace saved to ${file}.`, open).then((choice) => {
+        if (choice === open) void vscode.commands.executeCommand(Commands.OpenTrace, vscode.Uri.file(file));
+      });
+    }
+  };
+
+  return [
+    recorder.onDidFail((error) => {
+      void stop(false);
+      void vscode.window.showErrorMessage(`Recording stopped: cannot write the trace file: ${error.message}`);
+    }),
+    vscode.commands.registerCommand(Commands.StartRecording, async (target?: vscode.Uri) => {
+      const uri = target ?? (await vscode.window.showSaveDialog({
+        title: 'Record Async Operations Trace',
+        filters: TRACE_FILTERS,
+        defaultUri: vscode.workspace.workspaceFolders?.[0]
+          ? vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, `async-trace-${new Date().toISOString().replace(/[:.]/g, '-')}.ndjson`)
+          : undefined,
+      }));
+      if (!uri) return;
+      if (recorder.recording) await stop(false);
+      try {
+        await recorder.start(uri.fsPath);
+      } catch (error) {
+        void vscode.window.showErrorMessage(`Cannot record to ${uri.fsPath}: ${(error as Error).message}`);
+        return;
+      }
+      // What the view shows now, so the trace stands on its own; then every message as it comes.
+      for (const process of store.processes()) {
+        if (!process.connected || process.source === 'trace') continue;
+        recorder.write(process.hello.pid, process.hello);
+        for (const message of store.snapshotMessages(process.key)) recorder.write(process.hello.pid, message);
+      }
+      tap = controller.addTap((_key, pid, message) => recorder.write(pid, message));
+      recording.set(true);
+    }),
+    vscode.commands.registerCommand(Commands.StopRecording, () => stop(true)),
+    vscode.commands.registerCommand(Commands.OpenTrace, async (target?: vscode.Uri) => {
+      const uri = target ?? (await vscode.window.showOpenDialog({ title: 'Open Async Operations Trace', filters: TRACE_FILTERS, canSelectMany: false }))?.[0];
+      if (!uri) return;
+      try {
+        const keys = await vscode.window.withProgress(
+          { location: { viewId: 'asyncOperations.view' }, title: `Loading ${uri.fsPath}` },
+          () => loadTrace(store, uri.fsPath),
+        );
+        if (keys.length === 0) void vscode.window.showWarningMessage(`${uri.fsPath} holds no process.`);
+      } catch (error) {
+        const message = error instanceof TraceFormatError ? error.message : `Cannot open ${uri.fsPath}: ${(error as Error).message}`;
+        void vscode.window.showErrorMessage(message);
+        throw error; // callers (and tests) see the failure too
+      }
+    }),
+    { dispose: () => void stop(false) },
+  ];
+}
