@@ -185,7 +185,12 @@ export class ProcessState implements ProcessView {
   }
 
   private compactQueue(): void {
-    if (this.finishedHead > 1024 && this.finishedHead * 2 > this.finishedQueue.length) {
+    const queued = this.finishedQueue.length - this.finishedHead;
+    if (queued > 2 * this.finishedCount + 1024) {
+      // entries of ops dropped another way (clearFinished, a reused id) pile up: keep the live ones
+      this.finishedQueue = this.finishedQueue.slice(this.finishedHead).filter((r) => this.ops.get(r.id) === r);
+      this.finishedHead = 0;
+    } else if (this.finishedHead > 1024 && this.finishedHead * 2 > this.finishedQueue.length) {
       this.finishedQueue = this.finishedQueue.slice(this.finishedHead);
       this.finishedHead = 0;
     }

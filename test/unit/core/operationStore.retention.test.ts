@@ -92,3 +92,20 @@ describe('OperationStore: retention', () => {
     assert.strictEqual(store.children(key, null, 0, 1)[0].id, 99_001);
   });
 });
+
+describe('OperationStore: retention under reused ids', () => {
+  it('keeps its finished-op bookkeeping bounded when ids are reused forever', () => {
+    const store = new OperationStore({ retention: { maxFinished: 10_000, finishedTtlMs: 0 } });
+    store.addProcess('p', hello(), 'debug');
+    for (let round = 0; round < 50_000; round++) {
+      const id = (round % 10) + 1; // ten ids, each reused 5,000 times
+      store.apply('p', created(id));
+      store.apply('p', completed(id));
+      store.apply('p', closed(id));
+    }
+    const queue = (store as unknown as { states: Map<string, { finishedQueue: unknown[] }> }).states.get('p')!.finishedQueue;
+    assert.ok(queue.length < 2_000, `finished queue holds ${queue.length} entries for 10 ops`);
+    assert.strictEqual(store.process('p')!.opCount, 10);
+    store.dispose();
+  });
+});
