@@ -5,8 +5,9 @@ import { artifactsDir, extensionTestsEntry, fixturesDir, repoRoot } from './path
 export interface ExtensionTestRun {
   /** The compiled module exporting run(); default out/test/extension/index.js. */
   extensionTestsPath: string;
-  /** Load the extension from this folder; `null` to test only what `vsix` installs. */
-  extensionDevelopmentPath: string | null;
+  /** The extension loaded from source; `emptyExtensionPath` to test only what `vsix` installs
+   * (VS Code runs extension tests only in extension-development mode). */
+  extensionDevelopmentPath: string;
   /** .vsix files installed before VS Code starts. */
   vsix: readonly string[];
   /** The workspace folder to open; default test/fixtures. */
@@ -18,6 +19,9 @@ export interface ExtensionTestRun {
   hostLogFile: string;
 }
 
+/** An extension with no code, the development extension when the one under test is installed. */
+export const emptyExtensionPath = path.join(fixturesDir, 'empty-extension');
+
 export function defaultRun(overrides: Partial<ExtensionTestRun> = {}): ExtensionTestRun {
   return {
     extensionTestsPath: extensionTestsEntry,
@@ -25,7 +29,7 @@ export function defaultRun(overrides: Partial<ExtensionTestRun> = {}): Extension
     vsix: [],
     folder: fixturesDir,
     env: {},
-    timeoutMs: 10 * 60_000,
+    timeoutMs: Number(process.env.ASYNCOPS_TEST_TIMEOUT_MS ?? 5 * 60_000),
     hostLogFile: path.join(artifactsDir, 'extension-host.log'),
     ...overrides,
   };

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { downloadAndUnzipVSCode, resolveCliArgsFromVSCodeExecutablePath, runTests } from '@vscode/test-electron';
 import type { ExtensionTestRun } from './extensionTestRun';
-import { cacheDir, fixturesDir } from './paths';
+import { cacheDir } from './paths';
 
 /** Downloads (or finds in the cache) desktop VS Code; rejects quickly when it can't be reached. */
 export function downloadVSCode(): Promise<string> {
@@ -27,9 +27,7 @@ export async function runExtensionTestsInElectron(run: ExtensionTestRun, vscodeE
     try {
       await runTests({
         vscodeExecutablePath,
-        // test-electron requires a development path; an empty extension stands in when the
-        // extension under test comes from a .vsix.
-        extensionDevelopmentPath: run.extensionDevelopmentPath ?? path.join(fixturesDir, 'empty-extension'),
+        extensionDevelopmentPath: run.extensionDevelopmentPath,
         extensionTestsPath: run.extensionTestsPath,
         extensionTestsEnv: run.env,
         launchArgs: [run.folder, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,

@@ -1,5 +1,6 @@
 // Where things live. Everything the harness writes goes under the repo's ignored cache folder
 // (.vscode-test/), the ignored artifacts folder (test-results/) or the OS temp folder.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /** The repo root (this file compiles to out/test/harness/paths.js). */
@@ -15,3 +16,9 @@ export const extensionTestsEntry = path.join(repoRoot, 'out', 'test', 'extension
 export const codeServerVersion = '4.139.1';
 /** code-server 4.139 needs Node 24; the machine's Node may be older. */
 export const nodeMajor = 24;
+
+/** Where `npm run package` (vsce) writes the package: <name>-<version>.vsix at the repo root. */
+export function vsixPath(): string {
+  const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { name: string; version: string };
+  return path.join(repoRoot, `${manifest.name}-${manifest.version}.vsix`);
+}

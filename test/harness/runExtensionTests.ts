@@ -1,16 +1,20 @@
 // `npm run test:extension` and `npm run test:vsix`: runs test/extension's mocha suite in a real
 // VS Code extension host and exits with its result.
 //
-//   node out/test/harness/runExtensionTests.js [--vsix <file.vsix>] [--grep <pattern>]
+//   node out/test/harness/runExtensionTests.js [--vsix [file.vsix]] [--grep <pattern>]
+//
+// --vsix installs the package (default: the one `npm run package` wrote) and tests it instead of
+// the source folder.
 //
 // VSCODE_TEST_HOST picks the VS Code: `electron` (desktop, downloaded by @vscode/test-electron),
 // `code-server` (the web one from npm, in headless Chromium), or unset: desktop when it can be
 // downloaded, otherwise code-server.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { defaultRun, type ExtensionTestRun } from './extensionTestRun';
+import { defaultRun, emptyExtensionPath, type ExtensionTestRun } from './extensionTestRun';
 import { runExtensionTestsInCodeServer } from './extensionTestsInCodeServer';
 import { downloadVSCode, runExtensionTestsInElectron } from './extensionTestsInElectron';
-import { artifactsDir } from './paths';
+import { artifactsDir, vsixPath } from './paths';
 import { stopAllGroups } from './processGroup';
 
 export type TestHost = 'electron' | 'code-server' | 'auto';
@@ -40,12 +44,14 @@ function firstLine(error: unknown): string {
 
 function optionValue(args: string[], name: string): string | undefined {
   const index = args.indexOf(name);
-  return index >= 0 ? args[index + 1] : undefined;
+  const value = index >= 0 ? args[index + 1] : undefined;
+  return value?.startsWith('--') ? undefined : value;
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const vsix = optionValue(args, '--vsix');
+  const vsix = args.includes('--vsix') ? optionValue(args, '--vsix') ?? vsixPath() : undefined;
+  if (vsix && !fs.existsSync(vsix)) throw new Error(`${vsix} does not exist: run npm run package first`);
   const grep = optionValue(args, '--grep') ?? process.env.ASYNCOPS_TEST_GREP;
   const env: Record<string, string> = {};
   if (grep) env.ASYNCOPS_TEST_GREP = grep;
@@ -54,7 +60,7 @@ async function main(): Promise<void> {
   if (vsix) env.ASYNCOPS_EXPECT_INSTALLED_EXTENSION = '1';
   const run = defaultRun({
     vsix: vsix ? [path.resolve(vsix)] : [],
-    ...(vsix ? { extensionDevelopmentPath: null, hostLogFile: path.join(artifactsDir, 'extension-host-vsix.log') } : {}),
+    ...(vsix ? { extensionDevelopmentPath: emptyExtensionPath, hostLogFile: path.join(artifactsDir, 'extension-host-vsix.log') } : {}),
     env,
   });
   const code = await runExtensionTests(run);
