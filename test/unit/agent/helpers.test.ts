@@ -54,3 +54,28 @@ describe('agent helpers', () => {
     assert.deepStrictEqual(Object.keys(env).sort(), ['ASYNCINFO_CHANNEL', 'ASYNCINFO_LISTEN', 'ASYNCINFO_SESSION', 'ASYNCINFO_TOKEN']);
   });
 });
+
+describe('codec fast path', () => {
+  it('prints the hot messages byte for byte as JSON.stringify does, and anything else the general way', () => {
+    const { encodeLine } = require('../../../src/protocol/codec') as typeof import('../../../src/protocol/codec');
+    const names = ['download', '', 'quote"back\\slash', 'line\nbreak', '\u2028', 'emoji 😀', '\ud800'];
+    const messages: object[] = [];
+    for (const name of names) {
+      for (const site of [null, '/a b/c.js:1:2', 'C:\\x\\y.js:3:4']) {
+        for (const kind of ['action', 'operation', 'actionWithProgress', 'operationWithProgress']) {
+          messages.push({ type: 'created', id: 4294967295, t: 123456789012, kind, name, parent: 3, site });
+          messages.push({ type: 'created', id: 1, t: 0, kind, name, parent: null, site });
+        }
+      }
+    }
+    for (const type of ['completed', 'canceled', 'closed']) messages.push({ type, id: 7, t: 1520 }, { type, id: 7, t: -1 });
+    for (const m of messages) assert.strictEqual(encodeLine(m as never), JSON.stringify(m) + '\n');
+    // Extra fields, odd numbers: the general path keeps them as JSON.stringify would.
+    const extra = { type: 'created', id: 1, t: 2, kind: 'action', name: 'n', parent: null, site: null, stack: 'at x' };
+    assert.strictEqual(encodeLine(extra as never), JSON.stringify(extra) + '\n');
+    const nan = { type: 'completed', id: 1, t: NaN };
+    assert.strictEqual(encodeLine(nan as never), JSON.stringify(nan) + '\n');
+    const more = { type: 'closed', id: 1, t: 2, why: 'x' };
+    assert.strictEqual(encodeLine(more as never), JSON.stringify(more) + '\n');
+  });
+});

@@ -1,0 +1,105 @@
+// The agent's figures (issue 4): an op's full lifecycle with a client reading every event, against
+// OpenTelemetry's span start+end (batch processor, discarding exporter) in the same process; the
+// events per second a client process parses; the agent's memory when its client stops reading.
+// This process is the client: it listens, the scenario's agent dials in, every line is parsed.
+import { execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { MAX_BUFFERED_CHARS } from '../../src/agent/outbox';
+import type { BenchModule, BenchRow } from './types';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const AGENT = path.join(ROOT, 'dist/agent.js');
+const SCENARIOS = path.join(__dirname, 'agentScenarios.js');
+
+interface Run<T> { result: T; lines: number; firstAt: number; lastAt: number }
+
+/** Runs a scenario with the agent dialing this process; `pause` stops reading after the snapshot. */
+async function runWithClient<T>(scenario: string, env: Record<string, string>, flags: string[] = [], pause = false): Promise<Run<T>> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncinfo-bench-'));
+  const sock = path.join(dir, 'client.sock');
+  let lines = 0;
+  let firstAt = 0;
+  let lastAt = 0;
+  const server = net.createServer((socket) => {
+    let partial = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (text: string) => {
+      const parts = (partial + text).split('\n');
+      partial = parts.pop()!;
+      for (const line of parts) {
+        const message = JSON.parse(line) as { type: string };
+        lines++;
+        if (pause && message.type === 'snapshotEnd') socket.pause();
+      }
+      if (firstAt === 0) firstAt = performance.now();
+      lastAt = performance.now();
+    });
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(sock, resolve));
+  try {
+    const child = spawn(process.execPath, [...flags, '--require', AGENT, SCENARIOS, scenario], {
+      env: { ...process.env, ASYNCINFO_CHANNEL: sock, ...env }, stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    if (code !== 0) throw new Error(`${scenario} exited with ${code}`);
+    return { result: JSON.parse(out.trim().split('\n').pop()!) as T, lines, firstAt, lastAt };
+  } finally {
+    server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface LifecycleResult { otelNs: number; opNs: number; ratio: number; dropped: number; events: number }
+
+async function lifecycleRow(sites: string): Promise<BenchRow> {
+  const { result: r, lines } = await runWithClient<LifecycleResult>('lifecycle', { ASYNCINFO_SITES: sites });
+  return {
+    name: `op lifecycle (run, await, close; 3 events) with a client reading every event, sites ${sites}, vs OpenTelemetry span start+end`,
+    value: r.ratio, unit: 'x', goal: 0.5,
+    note: `op ${r.opNs.toFixed(0)} ns vs span ${r.otelNs.toFixed(0)} ns of main-thread busy time (event loop utilization), batch processor, discarding exporter; ${lines} lines parsed by the client, ${r.dropped} dropped`,
+  };
+}
+
+/** The runtime's share: the same loop with a no-op subscriber and no agent. */
+function bareRow(sites: string): BenchRow {
+  const out = execFileSync(process.execPath, [SCENARIOS, 'lifecycle-bare'], { encoding: 'utf8', env: { ...process.env, ASYNCINFO_SITES: sites } });
+  const r = JSON.parse(out.trim().split('\n').pop()!) as LifecycleResult;
+  return {
+    name: `the same without the agent (a no-op subscriber: the runtime's share), sites ${sites}`,
+    value: r.ratio, unit: 'x',
+    note: `op ${r.opNs.toFixed(0)} ns vs span ${r.otelNs.toFixed(0)} ns`,
+  };
+}
+
+export const bench: BenchModule = {
+  area: 'agent',
+  async run() {
+    const rows = [await lifecycleRow('off'), bareRow('off'), await lifecycleRow('frame'), bareRow('frame')];
+
+    const t = await runWithClient<{ events: number; dropped: number }>('throughput', { ASYNCINFO_SITES: 'off' });
+    const perSecond = t.lines / ((t.lastAt - t.firstAt) / 1000);
+    rows.push({
+      name: 'throughput: events per second parsed by a client process (Unix socket)',
+      value: perSecond, unit: 'events/s',
+      note: `goal >= 500,000; ${t.lines} lines in ${((t.lastAt - t.firstAt) / 1000).toFixed(2)} s, ${t.result.dropped} dropped by the agent (client behind)`,
+    });
+
+    const m = await runWithClient<{ heapGrowth: number; maxBufferedChars: number; dropped: number; events: number }>('memory', {}, ['--expose-gc'], true);
+    rows.push({
+      name: 'memory: most text the agent held for a client that stopped reading (200,000 ops, ~800,000 events)',
+      value: m.result.maxBufferedChars / 1024, unit: 'KiB', goal: MAX_BUFFERED_CHARS / 1024,
+      note: `bound MAX_BUFFERED_CHARS = ${MAX_BUFFERED_CHARS / 1024} KiB; ${m.result.dropped} of ${m.result.events} events dropped and counted; heap growth after GC ${(m.result.heapGrowth / 1024).toFixed(0)} KiB`,
+    });
+    return rows;
+  },
+};
+
+if (require.main === module) {
+  void bench.run().then((rows) => console.table(rows));
+}

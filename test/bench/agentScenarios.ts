@@ -1,0 +1,133 @@
+// The agent's benchmark scenarios, each run by agent.bench.ts in a fresh node with the agent
+// preloaded and connected to the bench process, which reads and parses every line:
+//   node --require dist/agent.js agentScenarios.js lifecycle|throughput|memory
+//   node agentScenarios.js lifecycle-bare   (no agent: a no-op subscriber, the runtime's share)
+// Each prints one line of JSON.
+import * as dc from 'node:diagnostics_channel';
+import { performance } from 'node:perf_hooks';
+import * as path from 'node:path';
+import type * as Runtime from '../../src/runtime/index';
+import { median } from './stats';
+
+const { AsyncInfo }: typeof Runtime = require(path.resolve(__dirname, '../../../dist/runtime.js'));
+
+interface AgentStats { connections: number; bufferedChars: number; maxBufferedChars: number; dropped: number; events: number }
+const bare = process.argv[2] === 'lifecycle-bare';
+if (bare) dc.subscribe('asyncinfo:lifecycle', () => {});
+function agentStats(): AgentStats {
+  const agent = (globalThis as unknown as Record<symbol, { stats(): AgentStats } | undefined>)[Symbol.for('asyncinfo.agent.v1')];
+  if (agent) return agent.stats();
+  if (bare) return { connections: 1, bufferedChars: 0, maxBufferedChars: 0, dropped: 0, events: 0 };
+  throw new Error('the agent is not loaded');
+}
+
+const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 1));
+
+/** Until the bench's client is connected (ops awaited in a loop never let the connection happen). */
+async function connected(): Promise<void> {
+  while (agentStats().connections === 0) await tick();
+  await tick();
+}
+
+/** Until the agent has handed everything to the kernel (the client reads it meanwhile). */
+async function drained(): Promise<void> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  while (agentStats().bufferedChars > 0) await tick();
+}
+
+/** Main-thread busy time (event loop utilization's active time) of `body`, in ns per iteration. */
+async function busyNsPerIteration(n: number, body: (n: number) => Promise<void>): Promise<number> {
+  const start = performance.eventLoopUtilization();
+  await body(n);
+  return (performance.eventLoopUtilization(start).active * 1e6) / n;
+}
+
+async function ops(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const op = AsyncInfo.runOperation(async () => i);
+    await op;
+    op.close();
+  }
+  await drained();
+}
+
+function otelTracer(): { spans(n: number): Promise<void> } {
+  // Loaded here only: a dev dependency, for this comparison alone.
+  const { BasicTracerProvider, BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base');
+  const discard = { export: (_spans: unknown, done: (r: { code: number }) => void) => done({ code: 0 }), shutdown: () => Promise.resolve() };
+  const provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(discard)] });
+  const tracer = provider.getTracer('bench');
+  return {
+    async spans(n: number) {
+      for (let i = 0; i < n; i++) tracer.startSpan('op').end();
+      await provider.forceFlush();
+    },
+  };
+}
+
+const ROUNDS = 15;
+const PER_ROUND = 2000; // ~3 events each: well inside the agent's buffer, so nothing is dropped
+
+async function lifecycle(): Promise<object> {
+  await connected();
+  const otel = otelTracer();
+  for (let i = 0; i < 5; i++) {
+    await otel.spans(PER_ROUND);
+    await ops(PER_ROUND);
+  }
+  const droppedBefore = agentStats().dropped;
+  const otelNs: number[] = [];
+  const opNs: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    otelNs.push(await busyNsPerIteration(PER_ROUND, otel.spans));
+    opNs.push(await busyNsPerIteration(PER_ROUND, ops));
+  }
+  const stats = agentStats();
+  return {
+    otelNs: median(otelNs), opNs: median(opNs), ratio: median(opNs.map((o, i) => o / otelNs[i])),
+    dropped: stats.dropped - droppedBefore, events: stats.events,
+  };
+}
+
+async function throughput(): Promise<object> {
+  await connected();
+  const until = performance.now() + 3000;
+  while (performance.now() < until) {
+    for (let i = 0; i < 2000; i++) {
+      const op = AsyncInfo.runOperation(async () => i);
+      await op;
+      op.close();
+    }
+    await new Promise<void>((resolve) => setImmediate(resolve)); // let writes complete
+  }
+  await drained();
+  const stats = agentStats();
+  return { events: stats.events, dropped: stats.dropped };
+}
+
+async function memory(): Promise<object> {
+  const gc = (globalThis as { gc?: () => void }).gc!;
+  const burst = async (n: number) => {
+    for (let i = 0; i < n; i++) {
+      const op = AsyncInfo.runOperationWithProgress(async (_token, report: (p: unknown) => void) => {
+        report({ bytes: i, text: 'payload'.repeat(10) });
+        return i;
+      });
+      await op;
+      op.close();
+    }
+  };
+  await connected(); // the bench client stops reading once it has the snapshot
+  await burst(10000);
+  await tick(); // WeakRefs made in a job hold their targets until it ends
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  await burst(200000);
+  await tick();
+  gc();
+  const stats = agentStats();
+  return { heapGrowth: process.memoryUsage().heapUsed - before, maxBufferedChars: stats.maxBufferedChars, dropped: stats.dropped, events: stats.events };
+}
+
+const scenarios: Record<string, () => Promise<object>> = { lifecycle, 'lifecycle-bare': lifecycle, throughput, memory };
+void scenarios[process.argv[2]]().then((result) => console.log(JSON.stringify(result)));
