@@ -11,7 +11,8 @@ import type { ProcessState } from './processState';
 
 export const UNKNOWN_NAME = '(unknown)';
 
-export function applyLifecycle(process: ProcessState, msg: LifecycleMessage, strings: StringInterner, nowMs: number): void {
+/** `clockMs` is read only when an op finishes (it stamps the op for retention). */
+export function applyLifecycle(process: ProcessState, msg: LifecycleMessage, strings: StringInterner, clockMs: () => number): void {
   if (typeof msg.id !== 'number') return;
   if (msg.type === 'created') {
     applyCreated(process, msg, strings);
@@ -21,7 +22,7 @@ export function applyLifecycle(process: ProcessState, msg: LifecycleMessage, str
   if (msg.type === 'closed') {
     if (!record || record.closed) return; // closing an op we never knew shows nothing
     record.bits |= CLOSED;
-    process.markFinished(record, nowMs);
+    process.markFinished(record, clockMs());
     process.changed(record);
     return;
   }
@@ -46,7 +47,7 @@ export function applyLifecycle(process: ProcessState, msg: LifecycleMessage, str
         details.errorCode = msg.errorCode;
         details.message = strings.intern(msg.message);
       }
-      process.markFinished(record, nowMs);
+      process.markFinished(record, clockMs());
       break;
     }
     default:

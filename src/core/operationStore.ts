@@ -184,7 +184,7 @@ export class OperationStore implements OperationStoreApi {
 
   private applyLifecycle(state: ProcessState, message: LifecycleMessage): void {
     const finishedBefore = state.finishedCount;
-    applyLifecycle(state, message, this.strings, this.clockMs());
+    applyLifecycle(state, message, this.strings, this.clock);
     if (state.finishedCount > finishedBefore) this.trim(state);
   }
 
@@ -204,13 +204,19 @@ export class OperationStore implements OperationStoreApi {
   }
 
   private trim(state: ProcessState): void {
-    state.trim(this.retention, this.clockMs());
+    state.trim(this.retention, this.ttlNowMs());
     this.armTtlTimer();
   }
 
   private trimAll(): void {
-    for (const state of this.states.values()) state.trim(this.retention, this.clockMs());
+    const nowMs = this.ttlNowMs();
+    for (const state of this.states.values()) state.trim(this.retention, nowMs);
     this.armTtlTimer();
+  }
+
+  /** The clock, when ages matter (reading it for every finished op costs a tenth of ingest). */
+  private ttlNowMs(): number {
+    return this.retention.finishedTtlMs > 0 ? this.clockMs() : 0;
   }
 
   /** One timer for the whole store, due when the oldest finished op expires. */
@@ -230,6 +236,8 @@ export class OperationStore implements OperationStoreApi {
   private clockMs(): number {
     return this.now() - this.startMs;
   }
+
+  private readonly clock = (): number => this.clockMs();
 
   private processChanged(state: ProcessState): void {
     state.version++;
