@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { OperationStore } from './core/operationStore';
 import { CONFIG_SECTION, Commands, ContextKeys, OUTPUT_NAME, Settings, VIEW_ID } from './contributions';
 import { ChannelServer } from './transport/channelServer';
-import { attachInteractively } from './ui/attachCommand';
+import { attachInteractively, type AttachArgs } from './ui/attachCommand';
 import { registerViewCommands } from './ui/commands';
 import { ContextKey } from './ui/contextKey';
 import { DebugInjection } from './ui/debugInjection';
@@ -67,7 +67,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   subs.push(new PendingStatusBar(store));
   subs.push(...registerViewCommands(store, tree, view, controller));
   subs.push(...registerTraceCommands(store, controller));
-  subs.push(vscode.commands.registerCommand(Commands.Attach, () => attachInteractively(controller)));
+  subs.push(vscode.commands.registerCommand(Commands.Attach, (args?: AttachArgs) => attachInteractively(controller, args)));
   subs.push(vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration(CONFIG_SECTION)) store.setRetention(retention());
   }));

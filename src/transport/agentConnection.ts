@@ -27,8 +27,19 @@ export class AgentConnection implements IDisposable {
   /** Lines that were not valid protocol messages (kept as a count: the view says so). */
   badLines = 0;
 
+  /** Messages that came before anyone listened (a snapshot often shares a chunk with hello). */
+  private backlog: AgentMessage[] | undefined = [];
+
   readonly onHello = this.helloEmitter.event;
-  readonly onMessage = this.messages.event;
+
+  /** The first listener also receives, at once, every message that arrived before it. */
+  onMessage(listener: (message: AgentMessage) => void): IDisposable {
+    const subscription = this.messages.event(listener);
+    const backlog = this.backlog;
+    this.backlog = undefined;
+    for (const message of backlog ?? []) listener(message);
+    return subscription;
+  }
   readonly onClose = this.closed.event;
 
   constructor(private readonly socket: Socket) {
@@ -65,7 +76,8 @@ export class AgentConnection implements IDisposable {
     }
     if (!this.hello) return; // nothing counts before hello
     if (message.type === 'reply') this.settle(message);
-    this.messages.fire(message);
+    if (this.backlog) this.backlog.push(message);
+    else this.messages.fire(message);
   }
 
   private settle(reply: ReplyMessage): void {

@@ -3,7 +3,18 @@ import * as vscode from 'vscode';
 import { attach, parseAttachAddress, type AttachTarget } from '../transport/attachClient';
 import type { OperationsController } from './operationsController';
 
-export async function attachInteractively(controller: OperationsController): Promise<void> {
+/** Arguments that skip the prompts (tasks, keybindings, tests): `{ address, token? }`. */
+export interface AttachArgs {
+  address: string;
+  token?: string;
+}
+
+export async function attachInteractively(controller: OperationsController, args?: AttachArgs): Promise<void> {
+  if (args && typeof args.address === 'string') {
+    const connection = await attach(parseAttachAddress(args.address), args.token);
+    controller.adopt(connection, 'attach');
+    return;
+  }
   const address = await vscode.window.showInputBox({
     title: 'Attach to Async Channel (1/2)',
     prompt: 'The address the program listens on (ASYNCINFO_LISTEN): a socket path, or HOST:PORT',

@@ -1,0 +1,102 @@
+// How processes reach the view: child processes of a debuggee, the setting that turns injection
+// off, and "Attach to Async Channel" for a program started elsewhere with a TCP token.
+import * as assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../src/extension';
+import { extensionId, fixture, repoRoot, withTimeout } from './support';
+
+async function api(): Promise<ExtensionApi> {
+  const extension = vscode.extensions.getExtension<ExtensionApi>(extensionId);
+  assert.ok(extension);
+  return extension.activate();
+}
+
+async function until<T>(probe: () => T | undefined | false, what: string, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function startSession(name: string, program: string): Promise<vscode.DebugSession> {
+  const started = new Promise<vscode.DebugSession>((resolve) => {
+    const l = vscode.debug.onDidStartDebugSession((s) => s.name === name && (l.dispose(), resolve(s)));
+  });
+  assert.equal(await vscode.debug.startDebugging(undefined, { type: 'node', request: 'launch', name, program, console: 'internalConsole' }), true);
+  return withTimeout(started, 20_000, `${name} did not start`);
+}
+
+describe('processes in the view', function () {
+  this.timeout(60_000);
+  const cleanups: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it('a debuggee\'s child process appears as its own process of the same session', async () => {
+    const a = await api();
+    const before = new Set(a.store.processes().map((p) => p.key));
+    const session = await startSession('family', fixture('view', 'family.js'));
+    cleanups.push(() => vscode.debug.stopDebugging(session));
+    const fresh = () => a.store.processes().filter((p) => !before.has(p.key) && p.connected);
+    const [parent, child] = await until(() => {
+      const ps = fresh();
+      const parent = ps.find((p) => p.hello.argv.some((x) => x.endsWith('family.js')));
+      const child = ps.find((p) => p.hello.argv.some((x) => x.endsWith('familyChild.js')));
+      return parent && child && a.store.children(child.key, null, 0, 10).length > 0 ? [parent, child] as const : undefined;
+    }, 'both processes with their ops');
+    assert.equal(child.hello.ppid, parent.hello.pid);
+    assert.equal(child.hello.session, parent.hello.session);
+    assert.ok(parent.hello.session);
+    assert.deepEqual(a.store.children(child.key, null, 0, 10).map((op) => op.name), ['childWaits']);
+    assert.deepEqual(a.store.children(parent.key, null, 0, 10).map((op) => op.name), ['parentWaits']);
+  });
+
+  it('injects nothing when asyncOperations.injectAgent is off', async () => {
+    const a = await api();
+    const config = vscode.workspace.getConfiguration('asyncOperations');
+    await config.update('injectAgent', false, vscode.ConfigurationTarget.Global);
+    cleanups.push(() => config.update('injectAgent', undefined, vscode.ConfigurationTarget.Global));
+    const before = new Set(a.store.processes().map((p) => p.key));
+    const ended = new Promise<void>((resolve) => {
+      const l = vscode.debug.onDidTerminateDebugSession((s) => s.name === 'not injected' && (l.dispose(), resolve()));
+    });
+    await startSession('not injected', fixture('smoke', 'hello.js'));
+    await withTimeout(ended, 30_000, 'the session did not end');
+    assert.deepEqual(a.store.processes().filter((p) => !before.has(p.key)), []);
+  });
+
+  it('attaches to a program listening on TCP with a token, and cancels its op', async () => {
+    const a = await api();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncops-attach-'));
+    const addressFile = path.join(dir, 'address');
+    const token = 'test-token-' + Math.random().toString(36).slice(2);
+    const program: ChildProcess = spawn(process.execPath, ['--require', path.join(repoRoot, 'dist', 'agent.js'), fixture('view', 'listening.js')], {
+      env: { ...process.env, NODE_OPTIONS: '', ASYNCINFO_LISTEN: '127.0.0.1:0', ASYNCINFO_LISTEN_FILE: addressFile, ASYNCINFO_TOKEN: token },
+      stdio: 'ignore',
+    });
+    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }), () => program.kill());
+    const address = await until(() => fs.existsSync(addressFile) && fs.readFileSync(addressFile, 'utf8').trim(), 'the address file');
+
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('asyncOperations.attach', { address, token: 'wrong' })), /token/);
+    await vscode.commands.executeCommand('asyncOperations.attach', { address, token });
+    const attached = await until(() => a.store.processes().find((p) => p.source === 'attach' && p.hello.pid === program.pid), 'the attached process');
+    const op = await until(() => a.store.children(attached.key, null, 0, 10).find((o) => o.name === 'serveRequests'), 'its op');
+    await vscode.commands.executeCommand('asyncOperations.cancelOperation', { type: 'op', key: attached.key, id: op.id });
+    const exited = new Promise<number | null>((resolve) => program.once('exit', resolve));
+    await until(() => a.store.op(attached.key, op.id)?.endT !== undefined, 'the op to end');
+    // Its work resolves once canceled, yet the op stays Canceled, as the contract says.
+    assert.equal(a.store.op(attached.key, op.id)?.status, 'Canceled');
+    assert.equal(a.store.op(attached.key, op.id)?.cancelSource, 'client');
+    await withTimeout(exited, 10_000, 'the program did not exit');
+    await until(() => a.store.process(attached.key)?.connected === false, 'the process to show as gone');
+    a.controller.forget(attached.key);
+  });
+});
