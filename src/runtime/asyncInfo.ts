@@ -1,5 +1,5 @@
 // The factories (modelled on .NET's AsyncInfo.Run), toPromise, and run-time configuration.
-import { KINDS, AsyncOp, AsyncOpWithProgress, Kind } from './operation';
+import { AsyncOp, AsyncOpWithProgress, Kind } from './operation';
 import { getHub } from './hub';
 import type { ParentMode, SiteMode } from './settings';
 import type {
@@ -9,10 +9,10 @@ import type {
 
 type Work = (...args: never[]) => unknown;
 
-function nameOf(kind: Kind, work: Work, options: RunOptions | undefined): string {
+/** The name option when given; else the op names itself from its work, only when asked. */
+function givenName(options: RunOptions | undefined): string | undefined {
   const given = options?.name;
-  if (typeof given === 'string' && given !== '') return given;
-  return (typeof work.name === 'string' && work.name) || KINDS[kind];
+  return typeof given === 'string' && given !== '' ? given : undefined;
 }
 
 function checkWork(work: unknown): asserts work is Work {
@@ -31,12 +31,12 @@ export interface ConfigureOptions {
 export const AsyncInfo = {
   runAction(work: (token: CancellationToken) => Promise<void>, options?: RunOptions): IAsyncAction {
     checkWork(work);
-    return new AsyncOp(Kind.Action, nameOf(Kind.Action, work, options), work, AsyncInfo.runAction) as unknown as IAsyncAction;
+    return new AsyncOp(Kind.Action, work, givenName(options), AsyncInfo.runAction) as unknown as IAsyncAction;
   },
 
   runOperation<T>(work: (token: CancellationToken) => Promise<T>, options?: RunOptions): IAsyncOperation<T> {
     checkWork(work);
-    return new AsyncOp(Kind.Operation, nameOf(Kind.Operation, work, options), work, AsyncInfo.runOperation) as unknown as IAsyncOperation<T>;
+    return new AsyncOp(Kind.Operation, work, givenName(options), AsyncInfo.runOperation) as unknown as IAsyncOperation<T>;
   },
 
   runActionWithProgress<P>(
@@ -45,7 +45,7 @@ export const AsyncInfo = {
   ): IAsyncActionWithProgress<P> {
     checkWork(work);
     const kind = Kind.ActionWithProgress;
-    return new AsyncOpWithProgress(kind, nameOf(kind, work, options), work, AsyncInfo.runActionWithProgress) as unknown as IAsyncActionWithProgress<P>;
+    return new AsyncOpWithProgress(kind, work, givenName(options), AsyncInfo.runActionWithProgress) as unknown as IAsyncActionWithProgress<P>;
   },
 
   runOperationWithProgress<T, P>(
@@ -54,7 +54,7 @@ export const AsyncInfo = {
   ): IAsyncOperationWithProgress<T, P> {
     checkWork(work);
     const kind = Kind.OperationWithProgress;
-    return new AsyncOpWithProgress(kind, nameOf(kind, work, options), work, AsyncInfo.runOperationWithProgress) as unknown as IAsyncOperationWithProgress<T, P>;
+    return new AsyncOpWithProgress(kind, work, givenName(options), AsyncInfo.runOperationWithProgress) as unknown as IAsyncOperationWithProgress<T, P>;
   },
 
   /** A Promise for the op's outcome, like .NET's AsTask; aborting `signal` cancels the op. */

@@ -1,6 +1,7 @@
 // One IAsyncInfo operation and its WRL state machine (see the contract's "State x call" table).
-// Every op pays for what runs here, so the common path allocates nothing beyond the op and the
-// reaction on its work's promise, reads no clock and builds no event unless someone listens.
+// Every op pays for what runs here: a running op is six fields, two bound reactions on its work's
+// promise and its place in the registry's list. Anything rarer (handlers, the token's signal,
+// awaiters, what a debugger was told) lives in one extras object made on first need.
 import * as dc from 'diagnostics_channel';
 import { LIFECYCLE_CHANNEL, type CommandResult } from '../protocol/hub';
 import type { LifecycleMessage, OpKind } from '../protocol/messages';
@@ -23,7 +24,11 @@ const CLOSED = 8;
 const HANDLER_SET = 16;
 const TERMINAL = 32; // the op reached Completed, Canceled or Error and said so
 const HANDLER_FIRED = 64;
-const HAS_RESULT = 1 << 8; // kind bit 0: the Operation kinds
+const HAS_OUTCOME = 128; // the outcome is known (before it, the op keeps its name or work)
+const HAS_EXTRAS = 512 << 1; // `_v` is the Extras (bits 8-9 hold the kind)
+const KIND_SHIFT = 8;
+const HAS_RESULT = 1 << KIND_SHIFT; // the Operation kinds
+const WITH_PROGRESS = 2 << KIND_SHIFT;
 
 const hub = getHub();
 const channel = dc.channel(LIFECYCLE_CHANNEL);
@@ -32,13 +37,14 @@ hub.addSource(registry);
 
 export type CompletedHandler<Op> = ((op: Op, status: AsyncStatus) => void) | null;
 export type ProgressHandler<Op, P> = ((op: Op, value: P) => void) | null;
+type Work = (...args: never[]) => unknown;
 
-/** Kept only for ops seen while someone listens: what the snapshot needs besides the op itself. */
+/** What the debugger was told about an op (only for ops seen while someone listens). */
 interface Observed {
-  t: number; // created; NaN when created unobserved
+  t: number; // created, or first seen by a snapshot
   parent: number | null;
   site: string | null;
-  stack?: string;
+  stack: string | undefined;
   progressT: number;
   progress: unknown;
   hasProgress: boolean;
@@ -47,17 +53,15 @@ interface Observed {
   endT: number;
 }
 
-interface Awaiters {
-  promise: Promise<unknown>;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-}
-
-let capturedResolve: Awaiters['resolve'];
-let capturedReject: Awaiters['reject'];
-function captureResolvers(resolve: Awaiters['resolve'], reject: Awaiters['reject']): void {
-  capturedResolve = resolve;
-  capturedReject = reject;
+/** The rarely used part of an op, made on first need. */
+class Extras {
+  handler: CompletedHandler<AsyncOp> = null;
+  progress: ProgressHandler<AsyncOp, unknown> = null;
+  controller: AbortController | undefined = undefined;
+  observed: Observed | undefined = undefined;
+  /** The op's result or error, once the op has extras. */
+  value: unknown = undefined;
+  constructor(public name: string) {}
 }
 
 /** A rejection nobody awaits must not crash the program: errors surface through `status` too. */
@@ -71,22 +75,23 @@ function reportHandlerError(error: unknown): void {
 }
 
 export class AsyncOp implements TrackedOp {
+  _s: number;
+  readonly _id: number;
+  /**
+   * One field for three things, to keep a running op small. With extras (HAS_EXTRAS): the Extras,
+   * which hold the rest. Without: until the outcome is known, the name given, else the work
+   * (named on demand: the hot path never reads `work.name`); then the result or error.
+   */
+  private _v: unknown;
+  /** The outcome as a promise: the reaction on the work's promise, which returns or throws it. */
+  private _p: Promise<unknown> | undefined = undefined;
   _prev: TrackedOp | null = null;
   _next: TrackedOp | null = null;
-  /** Result (Completed) or error (Error), until closed. */
-  private _v: unknown = undefined;
-  private _handler: CompletedHandler<this> = null;
-  private _controller: AbortController | undefined = undefined;
-  private _awaiters: Awaiters | undefined = undefined;
-  private _m: Observed | undefined = undefined;
-  private _s: number;
-  readonly _id: number;
-  readonly name: string;
 
-  constructor(kind: Kind, name: string, work: (...args: never[]) => unknown, factory: Function) {
+  constructor(kind: Kind, work: Work, name: string | undefined, factory: Function) {
+    this._s = kind << KIND_SHIFT;
     this._id = hub.nextId();
-    this._s = kind << 8;
-    this.name = name;
+    this._v = name || work;
     registry.link(this);
     if (channel.hasSubscribers) this.observeCreation(factory);
     this.start(work);
@@ -95,18 +100,19 @@ export class AsyncOp implements TrackedOp {
   // ---- IAsyncInfo ----------------------------------------------------------------------------
 
   get id(): number {
-    this.checkOpen();
+    if (this._s & CLOSED) throw closedError(this._id);
     return this._id;
   }
 
   get status(): AsyncStatus {
-    this.checkOpen();
+    if (this._s & CLOSED) throw closedError(this._id);
     return this._s & STATUS;
   }
 
   get errorCode(): number {
-    this.checkOpen();
-    return (this._s & STATUS) === AsyncStatus.Error ? errorCodeOf(this._v) : 0;
+    const s = this._s;
+    if (s & CLOSED) throw closedError(this._id);
+    return (s & STATUS) === AsyncStatus.Error ? errorCodeOf(this.value) : 0;
   }
 
   cancel(): void {
@@ -114,39 +120,40 @@ export class AsyncOp implements TrackedOp {
   }
 
   close(): void {
-    if (this._s & CLOSED) return;
-    if ((this._s & (STATUS | CANCEL_REQUESTED)) === AsyncStatus.Started) {
+    const s = this._s;
+    if (s & CLOSED) return;
+    if ((s & (STATUS | CANCEL_REQUESTED)) === AsyncStatus.Started) {
       throw new AsyncInfoError(E_ILLEGAL_STATE_CHANGE, `operation ${this._id} is still running`);
     }
     this.closeNow();
   }
 
   get completed(): CompletedHandler<this> {
-    this.checkOpen();
-    return this._handler;
+    if (this._s & CLOSED) throw closedError(this._id);
+    return (this.x?.handler ?? null) as CompletedHandler<this>;
   }
 
   set completed(handler: CompletedHandler<this>) {
-    this.checkOpen();
-    if (this._s & HANDLER_SET) {
+    const s = this._s;
+    if (s & CLOSED) throw closedError(this._id);
+    if (s & HANDLER_SET) {
       throw new AsyncInfoError(E_ILLEGAL_DELEGATE_ASSIGNMENT, `operation ${this._id} already has a completed handler`);
     }
-    this._s |= HANDLER_SET;
-    this._handler = handler;
+    this._s = s | HANDLER_SET;
+    this.extras().handler = handler as CompletedHandler<AsyncOp>;
     // Set after the op stopped running (CancelRequested included): it fires now, as WRL does.
-    if ((this._s & STATUS) !== AsyncStatus.Started) this.fireHandler();
+    if ((s & STATUS) !== AsyncStatus.Started) this.fireHandler();
   }
 
   getResults(): unknown {
-    this.checkOpen();
-    switch (this._s & (STATUS | CANCEL_REQUESTED)) {
-      case AsyncStatus.Completed:
-        return this._v;
-      case AsyncStatus.Error:
-        throw this._v;
-      default:
-        throw new AsyncInfoError(E_ILLEGAL_METHOD_CALL, `operation ${this._id} has no results: it is ${AsyncStatus[this._s & STATUS]}`);
+    const s = this._s;
+    if (s & CLOSED) throw closedError(this._id);
+    if (s & TERMINAL) {
+      const status = s & STATUS;
+      if (status === AsyncStatus.Completed) return this.value;
+      if (status === AsyncStatus.Error) throw this.value;
     }
+    throw new AsyncInfoError(E_ILLEGAL_METHOD_CALL, `operation ${this._id} has no results: it is ${AsyncStatus[s & STATUS]}`);
   }
 
   /** `await op`: the result, the work's error, or an AbortError; never uses the handler slot. */
@@ -154,22 +161,8 @@ export class AsyncOp implements TrackedOp {
     onFulfilled?: ((value: any) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: any) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    let awaiters = this._awaiters;
-    if (awaiters === undefined) {
-      const s = this._s;
-      if (s & CLOSED) {
-        // `await op` calls then() a microtask late, so it may meet an op canceled and closed since:
-        // it still learns it was canceled. A closed op's result or error is gone.
-        const reason = (s & STATUS) === AsyncStatus.Canceled
-          ? abortError(this._id)
-          : new AsyncInfoError(E_ILLEGAL_METHOD_CALL, `operation ${this._id} is closed`);
-        return Promise.reject(reason).then(onFulfilled, onRejected);
-      }
-      if (s & TERMINAL) return this.outcome().then(onFulfilled, onRejected);
-      const promise = new Promise(captureResolvers);
-      awaiters = this._awaiters = { promise, resolve: capturedResolve, reject: capturedReject };
-    }
-    return awaiters.promise.then(onFulfilled, onRejected) as Promise<R1 | R2>;
+    const p = this._p;
+    return (p !== undefined ? p.then(onFulfilled, onRejected) : this.outcome(this._s).then(onFulfilled, onRejected)) as Promise<R1 | R2>;
   }
 
   // ---- CancellationToken: the op is its own work's token (saves an object per op) -------------
@@ -179,9 +172,10 @@ export class AsyncOp implements TrackedOp {
   }
 
   get signal(): AbortSignal {
-    let controller = this._controller;
+    const x = this.extras();
+    let controller = x.controller;
     if (controller === undefined) {
-      controller = this._controller = new AbortController();
+      controller = x.controller = new AbortController();
       if (this._s & CANCEL_REQUESTED) controller.abort(abortError(this._id));
     }
     return controller.signal;
@@ -189,14 +183,15 @@ export class AsyncOp implements TrackedOp {
 
   // ---- lifecycle -------------------------------------------------------------------------------
 
-  private start(work: (...args: never[]) => unknown): void {
+  private start(work: Work): void {
     let result: unknown;
     const saved = hub.current;
     hub.current = this._id;
     try {
-      result = this._m !== undefined && hub.settings.parents === 'async'
-        ? hub.context().run(this._id, callWork, work, this)
-        : callWork(work, this);
+      const report = this._s & WITH_PROGRESS ? (this as AsyncOp as AsyncOpWithProgress).report.bind(this) : undefined;
+      result = this._s & HAS_EXTRAS && this.x!.observed !== undefined && hub.settings.parents === 'async'
+        ? hub.context().run(this._id, work as (t: unknown, r: unknown) => unknown, this, report)
+        : (work as (t: unknown, r: unknown) => unknown)(this, report);
     } catch (error) {
       this.settle(false, error); // the op is in Error before the factory returns
       return;
@@ -204,42 +199,59 @@ export class AsyncOp implements TrackedOp {
       hub.current = saved;
     }
     // Bound methods: the cheapest handlers V8 offers (two closures and their context cost more).
-    const onDone = this.workDone.bind(this);
-    const onFailed = this.workFailed.bind(this);
-    if (result instanceof Promise) result.then(onDone, onFailed);
-    else Promise.resolve(result).then(onDone, onFailed);
+    // Their promise is the outcome `then` chains on: no promise of our own, no awaiter list.
+    const promise = result instanceof Promise ? result : Promise.resolve(result);
+    this._p = promise.then(this.workDone.bind(this), this.workFailed.bind(this));
   }
 
-  private workDone(value: unknown): void {
+  private workDone(value: unknown): unknown {
     this.settle(true, value);
+    return this.outcomeNow();
   }
 
-  private workFailed(error: unknown): void {
+  private workFailed(error: unknown): unknown {
     this.settle(false, error);
+    return this.outcomeNow();
+  }
+
+  /** What `_p` settles with: returned (Completed) or thrown (Error, Canceled). */
+  private outcomeNow(): unknown {
+    const s = this._s;
+    const status = s & STATUS;
+    if (status === AsyncStatus.Completed) return this.value;
+    this.markHandled(); // failures surface through status and handlers: unawaited is fine
+    throw status === AsyncStatus.Error ? this.value : abortError(this._id);
+  }
+
+  private markHandled(): void {
+    this._p?.then(undefined, ignore);
   }
 
   /** The work finished (`ok`) or failed. A cancel requested before wins over both. */
   private settle(ok: boolean, value: unknown): void {
     const s = this._s;
     if (s & (TERMINAL | CLOSED)) return;
+    const observing = channel.hasSubscribers;
+    // A subscriber may ask for the name later (snapshots): keep it before `_v` takes the outcome.
+    if (observing) this.extras();
     let status: AsyncStatus;
     if (s & CANCEL_REQUESTED) status = AsyncStatus.Canceled;
-    else {
-      status = ok ? AsyncStatus.Completed : AsyncStatus.Error;
-      // Actions have no result: whatever their work resolves with is not theirs to return.
-      this._v = ok && !(s & HAS_RESULT) ? undefined : value;
-    }
-    this._s = (s & ~STATUS) | status | TERMINAL;
+    else status = ok ? AsyncStatus.Completed : AsyncStatus.Error;
+    this._s = (s & ~STATUS) | status | TERMINAL | HAS_OUTCOME;
+    // Actions have no result: whatever their work resolves with is not theirs to return.
+    const outcome = status === AsyncStatus.Error || (status === AsyncStatus.Completed && s & HAS_RESULT) ? value : undefined;
+    if (this._s & HAS_EXTRAS) (this._v as Extras).value = outcome;
+    else this._v = outcome;
     registry.unlink(this);
-    if (channel.hasSubscribers) this.publishTerminal(status);
-    this.settleAwaiters();
-    this.fireHandler();
+    if (observing) this.publishTerminal(status);
+    if (s & HANDLER_SET) this.fireHandler();
   }
 
   _cancelFrom(source: 'program' | 'client'): void {
     const s = this._s;
     if (s & (STATUS | CANCEL_REQUESTED | CLOSED)) return; // only Started ops can be canceled
     this._s = (s & ~STATUS) | AsyncStatus.Canceled | CANCEL_REQUESTED;
+    this.markHandled(); // it will reject with an AbortError, maybe after close() dropped it
     if (channel.hasSubscribers) {
       const t = nowMicros();
       const m = this.observed();
@@ -247,7 +259,7 @@ export class AsyncOp implements TrackedOp {
       m.cancelSource = source;
       channel.publish({ type: 'cancelRequested', id: this._id, t, source });
     }
-    this._controller?.abort(abortError(this._id));
+    this.x?.controller?.abort(abortError(this._id));
   }
 
   _tryClose(): CommandResult {
@@ -261,27 +273,25 @@ export class AsyncOp implements TrackedOp {
   }
 
   private closeNow(): void {
+    const x = this.x;
     if (!(this._s & TERMINAL)) {
       // Closing a canceled op whose work still runs ends it now: canceled, then closed.
       this._s |= TERMINAL | HANDLER_FIRED;
       registry.unlink(this);
       if (channel.hasSubscribers) this.publishTerminal(AsyncStatus.Canceled);
-      this.settleAwaiters();
+      // Awaiters settle when the work ends (the outcome promise is the work's reaction).
     }
     // `closed` only for ops a subscriber was told about: it always follows their terminal message.
-    const told = this._m !== undefined;
-    this._s |= CLOSED;
-    this._v = this._handler = this._m = undefined as never;
-    this.dropProgressHandler();
+    const told = x?.observed !== undefined;
+    this._s = (this._s | CLOSED | HAS_OUTCOME) & ~HAS_EXTRAS;
+    this._v = this._p = undefined;
     if (told && channel.hasSubscribers) channel.publish({ type: 'closed', id: this._id, t: nowMicros() });
   }
 
-  protected dropProgressHandler(): void {}
-
   private fireHandler(): void {
     const s = this._s;
-    const handler = this._handler;
-    if (!(s & HANDLER_SET) || (s & HANDLER_FIRED) || handler === null) return;
+    const handler = this.x?.handler;
+    if (s & HANDLER_FIRED || !handler) return;
     this._s = s | HANDLER_FIRED;
     try {
       handler(this, s & STATUS);
@@ -290,27 +300,45 @@ export class AsyncOp implements TrackedOp {
     }
   }
 
-  private outcome(): Promise<unknown> {
-    switch (this._s & STATUS) {
-      case AsyncStatus.Completed:
-        return Promise.resolve(this._v);
-      case AsyncStatus.Error:
-        return Promise.reject(this._v);
-      default:
-        return Promise.reject(abortError(this._id));
-    }
+  private outcome(s: number): Promise<unknown> {
+    const status = s & STATUS;
+    // `await op` calls then() a microtask late, so it may meet an op canceled and closed since:
+    // it still learns it was canceled. A closed op's result or error is gone.
+    if (status === AsyncStatus.Canceled) return Promise.reject(abortError(this._id));
+    if (s & CLOSED) return Promise.reject(closedError(this._id));
+    return status === AsyncStatus.Completed ? Promise.resolve(this.value) : Promise.reject(this.value);
   }
 
-  private settleAwaiters(): void {
-    const awaiters = this._awaiters;
-    if (awaiters === undefined) return;
-    this._awaiters = undefined;
-    const status = this._s & STATUS;
-    if (status === AsyncStatus.Completed) awaiters.resolve(this._v);
-    else {
-      awaiters.promise.then(undefined, ignore);
-      awaiters.reject(status === AsyncStatus.Error ? this._v : abortError(this._id));
+  /** The extras, if made. */
+  protected get x(): Extras | undefined {
+    return this._s & HAS_EXTRAS ? (this._v as Extras) : undefined;
+  }
+
+  /** The result or error; undefined before the outcome and after close. */
+  private get value(): unknown {
+    return this._s & HAS_EXTRAS ? (this._v as Extras).value : this._s & HAS_OUTCOME ? this._v : undefined;
+  }
+
+  /** The extras, made on first need; the name, or the outcome, moves there from `_v`. */
+  protected extras(): Extras {
+    const s = this._s;
+    if (s & HAS_EXTRAS) return this._v as Extras;
+    const x = new Extras(this.name);
+    if (s & HAS_OUTCOME) x.value = this._v;
+    this._v = x;
+    this._s = s | HAS_EXTRAS;
+    return x;
+  }
+
+  get name(): string {
+    const s = this._s;
+    const v = this._v;
+    if (s & HAS_EXTRAS) return (v as Extras).name;
+    if (!(s & HAS_OUTCOME)) {
+      if (typeof v === 'string') return v;
+      if (typeof v === 'function' && typeof v.name === 'string' && v.name) return v.name;
     }
+    return this.kind;
   }
 
   protected get isRunning(): boolean {
@@ -318,7 +346,7 @@ export class AsyncOp implements TrackedOp {
   }
 
   protected checkOpen(): void {
-    if (this._s & CLOSED) throw new AsyncInfoError(E_ILLEGAL_METHOD_CALL, `operation ${this._id} is closed`);
+    if (this._s & CLOSED) throw closedError(this._id);
   }
 
   get _closed(): boolean {
@@ -326,14 +354,15 @@ export class AsyncOp implements TrackedOp {
   }
 
   get kind(): OpKind {
-    return KINDS[this._s >> 8];
+    return KINDS[(this._s >> KIND_SHIFT) & 3];
   }
 
   // ---- observation (only while someone listens) ----------------------------------------------
 
   private observed(): Observed {
-    return (this._m ??= {
-      t: NaN, parent: null, site: null, progressT: 0, progress: undefined, hasProgress: false,
+    const x = this.extras();
+    return (x.observed ??= {
+      t: NaN, parent: null, site: null, stack: undefined, progressT: 0, progress: undefined, hasProgress: false,
       cancelT: NaN, cancelSource: 'program', endT: NaN,
     });
   }
@@ -345,9 +374,11 @@ export class AsyncOp implements TrackedOp {
     // The innermost work running synchronously wins; across awaits, the async context knows.
     const parent = hub.current || (settings.parents === 'async' ? hub.context().getStore() : 0);
     m.parent = parent || null;
-    const { site, stack } = captureSite(settings.sites, factory);
-    m.site = site;
-    if (stack !== undefined) m.stack = stack;
+    if (settings.sites !== 'off') {
+      const { site, stack } = captureSite(settings.sites, factory);
+      m.site = site;
+      m.stack = stack;
+    }
     channel.publish(this.createdMessage(m.t));
   }
 
@@ -369,7 +400,7 @@ export class AsyncOp implements TrackedOp {
   }
 
   private createdMessage(t: number): LifecycleMessage {
-    const m = this._m;
+    const m = this.x?.observed;
     const msg = { type: 'created' as const, id: this._id, t, kind: this.kind, name: this.name, parent: m?.parent ?? null, site: m?.site ?? null };
     return m?.stack !== undefined ? { ...msg, stack: m.stack } as LifecycleMessage : msg;
   }
@@ -378,58 +409,47 @@ export class AsyncOp implements TrackedOp {
     const id = this._id;
     if (status === AsyncStatus.Completed) return { type: 'completed', id, t };
     if (status === AsyncStatus.Canceled) return { type: 'canceled', id, t };
-    return { type: 'error', id, t, errorCode: errorCodeOf(this._v), message: messageOf(this._v) };
+    const error = this.value;
+    return { type: 'error', id, t, errorCode: errorCodeOf(error), message: messageOf(error) };
   }
 
   _snapshot(into: LifecycleMessage[], now: number): void {
-    const m = this._m;
-    const known = (t: number | undefined) => (t === undefined || Number.isNaN(t) ? now : t);
-    into.push(this.createdMessage(known(m?.t)));
-    if (m?.hasProgress) into.push({ type: 'progress', id: this._id, t: m.progressT, value: m.progress });
+    const m = this.observed();
+    if (Number.isNaN(m.t)) m.t = now; // first seen now; later snapshots say the same
+    into.push(this.createdMessage(m.t));
+    if (m.hasProgress) into.push({ type: 'progress', id: this._id, t: m.progressT, value: m.progress });
     if (this._s & CANCEL_REQUESTED) {
-      into.push({ type: 'cancelRequested', id: this._id, t: known(m?.cancelT), source: m?.cancelSource ?? 'program' });
+      into.push({ type: 'cancelRequested', id: this._id, t: Number.isNaN(m.cancelT) ? now : m.cancelT, source: m.cancelSource });
     }
-    if (this._s & TERMINAL) into.push(this.terminalMessage(this._s & STATUS, known(m?.endT)));
+    if (this._s & TERMINAL) into.push(this.terminalMessage(this._s & STATUS, Number.isNaN(m.endT) ? now : m.endT));
   }
 }
 
-function callWork(work: (...args: never[]) => unknown, op: AsyncOp): unknown {
-  return op instanceof AsyncOpWithProgress
-    ? (work as (token: unknown, report: unknown) => unknown)(op, op.reporter())
-    : (work as (token: unknown) => unknown)(op);
+function closedError(id: number): AsyncInfoError {
+  return new AsyncInfoError(E_ILLEGAL_METHOD_CALL, `operation ${id} is closed`);
 }
 
 export class AsyncOpWithProgress extends AsyncOp {
-  private _progress: ProgressHandler<this, unknown> = null;
-
   get progress(): ProgressHandler<this, unknown> {
     this.checkOpen();
-    return this._progress;
+    return (this.x?.progress ?? null) as ProgressHandler<this, unknown>;
   }
 
   set progress(handler: ProgressHandler<this, unknown>) {
     this.checkOpen();
-    this._progress = handler;
+    this.extras().progress = handler as ProgressHandler<AsyncOp, unknown>;
   }
 
-  /** The `report` function handed to the work. */
-  reporter(): (value: unknown) => void {
-    return (value) => this.report(value);
-  }
-
-  private report(value: unknown): void {
+  /** The `report` function handed to the work (bound to the op). */
+  report(value: unknown): void {
     if (!this.isRunning) return; // not delivered once canceled, finished or closed
     this.reportProgress(value);
-    const handler = this._progress;
-    if (!handler) return; // also while the work's synchronous part runs, before fields exist
+    const handler = this.x?.progress;
+    if (!handler) return;
     try {
-      handler(this, value);
+      handler(this as AsyncOp, value);
     } catch (error) {
       reportHandlerError(error);
     }
-  }
-
-  protected override dropProgressHandler(): void {
-    this._progress = null;
   }
 }

@@ -181,12 +181,26 @@ describe('contract: await and toPromise', () => {
     await assert.rejects(Promise.resolve(f.op), isAbortError, 'and again once terminal');
   });
 
-  it('closing a canceled op whose work still runs settles its awaiters with AbortError', async () => {
+  it('a canceled op closed while its work still runs: awaiting it after close rejects with AbortError at once', async () => {
     const f = started(KIND_CASES[1]);
-    const pending = Promise.resolve(f.op).then(() => 'resolved', (e) => e);
     f.op.cancel();
     f.op.close();
-    assert.ok(isAbortError(await pending));
+    // `await` calls then() a microtask late: after close() here.
+    assert.ok(isAbortError(await Promise.resolve(f.op).then(() => 'resolved', (e) => e)));
+    f.work.resolve(1);
+  });
+
+  it('a canceled op closed while its work still runs: earlier awaiters reject with AbortError when the work ends', async () => {
+    const f = started(KIND_CASES[1]);
+    let outcome: unknown = 'pending';
+    f.op.then(() => { outcome = 'resolved'; }, (e) => { outcome = e; });
+    f.op.cancel();
+    f.op.close();
+    await settled();
+    assert.strictEqual(outcome, 'pending');
+    f.work.resolve(1);
+    await settled();
+    assert.ok(isAbortError(outcome));
   });
 
   it('a failed op nobody awaits raises no unhandled rejection', async () => {
@@ -199,6 +213,12 @@ describe('contract: await and toPromise', () => {
       const awaitedThenCanceled = rt.AsyncInfo.runAction(() => new Promise((r) => setTimeout(r, 5)));
       void awaitedThenCanceled.then(() => {}, () => {});
       awaitedThenCanceled.cancel();
+      const closedWhileRunning = rt.AsyncInfo.runAction(() => new Promise((r) => setTimeout(r, 5)));
+      closedWhileRunning.cancel();
+      closedWhileRunning.close();
+      const closedWhileFailing = rt.AsyncInfo.runAction(() => new Promise((_r, reject) => setTimeout(reject, 5, new Error('late'))));
+      closedWhileFailing.cancel();
+      closedWhileFailing.close();
       await new Promise((r) => setTimeout(r, 30));
       return unhandled;
     });

@@ -1,0 +1,36 @@
+// The runtime's figures (issue 2): an op's full lifecycle against a bare promise, with and
+// without a subscriber, and the heap an op holds while it runs.
+import * as path from 'node:path';
+import type { HeapResult, LifecycleResult } from './runtimeScenarios';
+import { runScenario } from './stats';
+import type { BenchModule, BenchRow } from './types';
+
+const scenarios = path.join(__dirname, 'runtimeScenarios.js');
+
+function lifecycleRow(name: string, r: LifecycleResult, goal?: number): BenchRow {
+  const hooked = r.hookedBaseNs === undefined ? '' : `; baseline while subscribed ${r.hookedBaseNs.toFixed(0)} ns`;
+  const events = r.events === undefined ? '' : `; ${r.events.toFixed(1)} events/op`;
+  return {
+    name, value: r.ratio, unit: 'x', goal,
+    note: `op ${r.opNs.toFixed(0)} ns vs \`await new Promise(r => r(x))\` ${r.baseNs.toFixed(0)} ns${hooked}${events}`,
+  };
+}
+
+export const bench: BenchModule = {
+  area: 'runtime',
+  async run() {
+    const none = runScenario<LifecycleResult>(scenarios, ['lifecycle', 'none']);
+    const subscribed = runScenario<LifecycleResult>(scenarios, ['lifecycle', 'subscriber']);
+    const lean = runScenario<LifecycleResult>(scenarios, ['lifecycle', 'subscriber-lean']);
+    const heap = runScenario<HeapResult>(scenarios, ['heap'], ['--expose-gc']);
+    return [
+      lifecycleRow('await runOperation(async () => x), no subscriber', none, 2.0),
+      lifecycleRow('the same, a subscriber gets every event (defaults: sites frame, parents async)', subscribed),
+      lifecycleRow('the same, a subscriber, sites off, parents sync', lean),
+      {
+        name: 'heap per live (Started) op', value: heap.bytesPerOp, unit: 'bytes', goal: 250,
+        note: `work returns a shared pending promise, so this is the op's own cost; a bare pending Promise: ${heap.bytesPerPendingPromise.toFixed(0)} bytes`,
+      },
+    ];
+  },
+};

@@ -1,0 +1,93 @@
+// The runtime's benchmark scenarios, each run in a fresh node by runtime.bench.ts:
+//   node runtimeScenarios.js lifecycle none|subscriber|subscriber-lean
+//   node --expose-gc runtimeScenarios.js heap
+import * as dc from 'node:diagnostics_channel';
+import * as path from 'node:path';
+import type * as Runtime from '../../src/runtime/index';
+import { median, nsPerIteration } from './stats';
+
+const runtime: typeof Runtime = require(path.resolve(__dirname, '../../../dist/runtime.js'));
+const { AsyncInfo } = runtime;
+
+const ROUNDS = 15;
+const PER_ROUND = 100_000;
+
+async function baseline(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((r) => r(i));
+}
+
+async function lifecycle(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await AsyncInfo.runOperation(async () => i);
+}
+
+export interface LifecycleResult { baseNs: number; opNs: number; ratio: number; hookedBaseNs?: number; events?: number }
+
+async function measureLifecycle(mode: string): Promise<LifecycleResult> {
+  await baseline(PER_ROUND); // warm up both
+  await lifecycle(PER_ROUND);
+  if (mode === 'none') {
+    // Interleaved rounds: both sides see the same machine state; the ratio is per round.
+    const base: number[] = [];
+    const ops: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      base.push(await nsPerIteration(baseline, PER_ROUND));
+      ops.push(await nsPerIteration(lifecycle, PER_ROUND));
+    }
+    return { baseNs: median(base), opNs: median(ops), ratio: median(ops.map((o, i) => o / base[i])) };
+  }
+  // With a subscriber the async context (AsyncLocalStorage) may switch on promise hooks, which
+  // slow every promise, the baseline's too: the baseline is measured before subscribing.
+  const base: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) base.push(await nsPerIteration(baseline, PER_ROUND));
+  if (mode === 'subscriber-lean') AsyncInfo.configure({ sites: 'off', parents: 'sync' });
+  let events = 0;
+  dc.subscribe(runtime.LIFECYCLE_CHANNEL, () => { events++; });
+  await lifecycle(PER_ROUND);
+  const ops: number[] = [];
+  const hooked: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    ops.push(await nsPerIteration(lifecycle, PER_ROUND));
+    hooked.push(await nsPerIteration(baseline, PER_ROUND));
+  }
+  return {
+    baseNs: median(base), opNs: median(ops), ratio: median(ops) / median(base),
+    hookedBaseNs: median(hooked), events: events / ((ROUNDS + 1) * PER_ROUND),
+  };
+}
+
+export interface HeapResult { bytesPerOp: number; bytesPerPendingPromise: number }
+
+async function measureHeap(): Promise<HeapResult> {
+  const gc = (globalThis as unknown as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with --expose-gc');
+  const N = 100_000;
+  const gate = new Promise<void>(() => {}); // never settles: every op stays Started
+  const work = () => gate;
+  const perItem = (make: (i: number) => unknown) => {
+    const kept: unknown[] = new Array(N).fill(null);
+    gc(); gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < N; i++) kept[i] = make(i);
+    gc(); gc();
+    const bytes = (process.memoryUsage().heapUsed - before) / N;
+    kept.fill(null);
+    return bytes;
+  };
+  perItem(() => AsyncInfo.runAction(work)); // warm up: shapes, code
+  const ops: number[] = [];
+  const promises: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    ops.push(perItem(() => AsyncInfo.runAction(work)));
+    promises.push(perItem(() => new Promise(() => {})));
+  }
+  return { bytesPerOp: median(ops), bytesPerPendingPromise: median(promises) };
+}
+
+async function main(): Promise<void> {
+  const [scenario, mode = 'none'] = process.argv.slice(2);
+  const result = scenario === 'heap' ? await measureHeap() : await measureLifecycle(mode);
+  process.stdout.write(JSON.stringify(result) + '\n');
+  process.exit(0); // the heap scenario's ops never settle
+}
+
+if (require.main === module) void main();
