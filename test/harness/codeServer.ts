@@ -49,6 +49,11 @@ const defaultSettings: Record<string, unknown> = {
   'extensions.autoUpdate': false,
   'telemetry.telemetryLevel': 'off',
   'update.mode': 'none',
+  // Keep the screen for the extension: no chat side bar, no AI features (nothing to reach here).
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'chat.disableAIFeatures': true,
+  // The fixtures live inside this repo: don't offer to open it.
+  'git.openRepositoryInParentFolders': 'never',
 };
 
 export async function startCodeServer(options: CodeServerOptions = {}): Promise<CodeServer> {

@@ -33,13 +33,14 @@ export interface Workbench {
 }
 
 export async function openWorkbench(options: WorkbenchOptions): Promise<Workbench> {
-  const server = await startCodeServer(options);
+  const devPath = options.extensionDevelopmentPath === undefined ? repoRoot : options.extensionDevelopmentPath;
+  // code-server honours the payload's extensionDevelopmentPath only with the smoke-test driver.
+  const server = await startCodeServer({ ...options, smokeTestDriver: options.smokeTestDriver ?? devPath !== null });
   let browser: BrowserSession | undefined;
   try {
     browser = await launchChromium();
     const page = browser.page;
     await options.beforeLoad?.(page, server);
-    const devPath = options.extensionDevelopmentPath === undefined ? repoRoot : options.extensionDevelopmentPath;
     const extra = typeof options.payload === 'function' ? options.payload(server) : options.payload ?? [];
     const payload: Array<readonly [string, string]> = [['skipWelcome', 'true'], ...extra];
     if (devPath) payload.unshift(['extensionDevelopmentPath', server.remoteUri(devPath)]);

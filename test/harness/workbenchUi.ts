@@ -47,6 +47,41 @@ export async function hoverInlineAction(row: Locator, label: string): Promise<Lo
   return action;
 }
 
+/** Whether the Command Palette offers a command with this title (e.g. 'Async Operations: Open
+ * Trace...'). Retries until `timeoutMs`: an extension's commands appear only once the extension
+ * host has read its manifest, a few seconds after the workbench shows. */
+export async function commandPaletteHas(page: Page, title: string, timeoutMs = 30_000): Promise<boolean> {
+  await focusWorkbench(page);
+  const deadline = Date.now() + timeoutMs;
+  const input = page.locator('.quick-input-widget input');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  try {
+    do {
+      if (!(await input.isVisible())) await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible' });
+      await input.fill('>');
+      await input.fill(`>${title}`);
+      if (await row.waitFor({ timeout: 2000 }).then(() => true, () => false)) return true;
+    } while (Date.now() < deadline);
+    return false;
+  } finally {
+    await page.keyboard.press('Escape');
+  }
+}
+
+/** Starts the selected launch configuration (F5) and waits for the debug toolbar. */
+export async function startDebugging(page: Page): Promise<void> {
+  await focusWorkbench(page);
+  await page.keyboard.press('F5');
+  await page.locator('.debug-toolbar').waitFor({ state: 'visible', timeout: 30_000 });
+}
+
+/** Stops the debug session (Shift+F5) and waits for the debug toolbar to go. */
+export async function stopDebugging(page: Page): Promise<void> {
+  await page.keyboard.press('Shift+F5');
+  await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
+}
+
 /** Runs a command by its palette title, e.g. 'Developer: Reload Window'. */
 export async function runCommand(page: Page, title: string): Promise<void> {
   await focusWorkbench(page);
