@@ -32,7 +32,7 @@ export async function attachInteractively(controller: OperationsController, args
   if (address === undefined) return;
   const target: AttachTarget = parseAttachAddress(address);
   let token: string | undefined;
-  if (target.tcp) {
+  if (target.kind === 'tcp') {
     token = await vscode.window.showInputBox({
       title: 'Attach to Async Channel (2/2)',
       prompt: 'The token the program was started with (ASYNCINFO_TOKEN)',

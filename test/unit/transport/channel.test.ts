@@ -1,0 +1,95 @@
+// The extension's side of the channel against a real agent in a real child process: a program
+// connects to the window's server, its messages arrive in order, commands get their replies, and
+// a process that goes away fails its pending commands instead of leaving them hanging.
+import * as assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { AgentMessage } from '../../../src/protocol/messages';
+import { ChannelServer } from '../../../src/transport/channelServer';
+import { CommandError, type AgentConnection } from '../../../src/transport/agentConnection';
+import { attach, parseAttachAddress } from '../../../src/transport/attachClient';
+
+const root = path.resolve(__dirname, '../../../..');
+const agent = path.join(root, 'dist', 'agent.js');
+const program = path.join(root, 'test', 'fixtures', 'view', 'listening.js');
+
+function run(env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['--require', agent, program], { env: { ...process.env, NODE_OPTIONS: '', ...env }, stdio: 'ignore' });
+}
+
+function messagesUntil(connection: AgentConnection, done: (m: AgentMessage) => boolean): Promise<AgentMessage[]> {
+  const seen: AgentMessage[] = [];
+  return new Promise((resolve) => {
+    connection.onMessage((m) => {
+      seen.push(m);
+      if (done(m)) resolve(seen);
+    });
+  });
+}
+
+describe('transport', function () {
+  this.timeout(20_000);
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    for (const c of cleanups.splice(0).reverse()) c();
+  });
+
+  it('a program connects to the window\'s server in a private directory; cancel is answered and takes effect', async () => {
+    const server = await ChannelServer.start();
+    cleanups.push(() => server.dispose());
+    if (process.platform !== 'win32') {
+      assert.equal(fs.statSync(path.dirname(server.address)).mode & 0o777, 0o700, 'only the user may enter');
+    }
+    const connected = new Promise<AgentConnection>((resolve) => server.onDidConnect(resolve));
+    const child = run({ ASYNCINFO_CHANNEL: server.address, ASYNCINFO_SESSION: 'abc' });
+    cleanups.push(() => child.kill());
+    const connection = await connected;
+    assert.equal(connection.hello?.pid, child.pid);
+    assert.equal(connection.hello?.session, 'abc');
+    const snapshot = await messagesUntil(connection, (m) => m.type === 'snapshotEnd');
+    const created = snapshot.find((m) => m.type === 'created');
+    assert.ok(created && created.type === 'created' && created.name === 'serveRequests');
+
+    await assert.rejects(connection.command('close', created.id), (e: CommandError) => e.code === 'E_ILLEGAL_STATE_CHANGE');
+    await assert.rejects(connection.command('cancel', 999_999), (e: CommandError) => e.code === 'NOT_FOUND');
+    const ended = messagesUntil(connection, (m) => m.type === 'canceled');
+    await connection.command('cancel', created.id);
+    assert.ok((await ended).some((m) => m.type === 'cancelRequested' && m.source === 'client'));
+  });
+
+  it('a process that exits fails the commands it never answered', async () => {
+    const server = await ChannelServer.start();
+    cleanups.push(() => server.dispose());
+    const connected = new Promise<AgentConnection>((resolve) => server.onDidConnect(resolve));
+    const child = run({ ASYNCINFO_CHANNEL: server.address });
+    const connection = await connected;
+    const closed = new Promise<void>((resolve) => connection.onClose(resolve));
+    child.kill('SIGKILL');
+    await closed;
+    await assert.rejects(connection.command('cancel', 1), (e: CommandError) => e.code === 'DISCONNECTED');
+  });
+
+  it('attaches over TCP with the token, and refuses a wrong one with a clear reason', async () => {
+    const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'asyncops-transport-'));
+    const file = path.join(dir, 'address');
+    const child = run({ ASYNCINFO_LISTEN: '127.0.0.1:0', ASYNCINFO_LISTEN_FILE: file, ASYNCINFO_TOKEN: 'sesame' });
+    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }), () => child.kill());
+    while (!fs.existsSync(file)) await new Promise((r) => setTimeout(r, 20));
+    const target = parseAttachAddress(fs.readFileSync(file, 'utf8'));
+    await assert.rejects(attach(target, 'wrong'), /token/);
+    const connection = await attach(target, 'sesame');
+    cleanups.push(() => connection.dispose());
+    assert.equal(connection.hello?.pid, child.pid);
+    const snapshot = await messagesUntil(connection, (m) => m.type === 'snapshotEnd');
+    assert.ok(snapshot.some((m) => m.type === 'created'), 'the snapshot reaches a listener added after hello');
+  });
+
+  it('explains addresses it cannot attach to', () => {
+    assert.throws(() => parseAttachAddress('  '), /Enter an address/);
+    assert.throws(() => parseAttachAddress('127.0.0.1:0'), /Port 0/);
+    assert.throws(() => parseAttachAddress('http://localhost:80'), /Unsupported address/);
+    assert.deepEqual(parseAttachAddress('tcp://127.0.0.1:9000'), { kind: 'tcp', host: '127.0.0.1', port: 9000 });
+    assert.deepEqual(parseAttachAddress('/tmp/x.sock'), { kind: 'path', path: '/tmp/x.sock' });
+  });
+});
