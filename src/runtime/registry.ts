@@ -1,11 +1,12 @@
 // The ops this runtime copy tracks, for late-joining clients and commands by id. Started ops sit
-// in an intrusive list (two fields per op, no allocation); terminal ops are remembered through
-// WeakRefs in a bounded ring, and only while someone listens, so the program can still collect
-// any op it dropped.
+// in an intrusive list (two fields per op, no allocation); terminal ops are remembered in a
+// bounded ring of WeakRefs (see retainedRing.ts), and only while someone listens, so the program
+// can still collect any op it dropped.
 import type { CommandResult, OpSource } from '../protocol/hub';
 import type { LifecycleMessage } from '../protocol/messages';
 import { NOT_FOUND } from '../protocol/messages';
 import type { RuntimeHub } from './hub';
+import { RetainedRing } from './retainedRing';
 
 /** What the registry needs of an op; implemented by AsyncOp. */
 export interface TrackedOp {
@@ -21,10 +22,11 @@ export interface TrackedOp {
 export class OpRegistry implements OpSource {
   private head: TrackedOp | null = null;
   private tail: TrackedOp | null = null;
-  private ring: (WeakRef<TrackedOp> | undefined)[] = [];
-  private ringNext = 0;
+  private readonly ring: RetainedRing<TrackedOp>;
 
-  constructor(private readonly hub: RuntimeHub, private readonly now: () => number) {}
+  constructor(hub: RuntimeHub, private readonly now: () => number) {
+    this.ring = new RetainedRing(() => hub.settings.retainTerminal);
+  }
 
   link(op: TrackedOp): void {
     op._prev = this.tail;
@@ -42,32 +44,14 @@ export class OpRegistry implements OpSource {
     op._prev = op._next = null;
   }
 
-  /** Remembers a terminal op for late joiners, weakly, dropping the oldest past the limit. */
+  /** Remembers a terminal op for late joiners (only called while someone listens). */
   retain(op: TrackedOp): void {
-    const limit = this.hub.settings.retainTerminal;
-    if (this.ring.length !== limit) this.resizeRing(limit);
-    if (limit <= 0) return;
-    this.ring[this.ringNext] = new WeakRef(op);
-    this.ringNext = (this.ringNext + 1) % limit;
-  }
-
-  /** The ring in a new size, oldest first, keeping the newest entries. */
-  private resizeRing(limit: number): void {
-    const oldestFirst = [...this.ring.slice(this.ringNext), ...this.ring.slice(0, this.ringNext)].filter((r) => r !== undefined);
-    const kept = limit > 0 ? oldestFirst.slice(-limit) : [];
-    this.ring = kept.length < limit ? [...kept, ...new Array<undefined>(limit - kept.length)] : kept;
-    this.ringNext = kept.length % Math.max(limit, 1);
+    this.ring.add(op);
   }
 
   /** Retained ops still alive and not closed, oldest first. */
   private *retained(): Generator<TrackedOp> {
-    const limit = this.hub.settings.retainTerminal;
-    if (this.ring.length !== limit) this.resizeRing(limit);
-    const n = this.ring.length;
-    for (let i = 0; i < n; i++) {
-      const op = this.ring[(this.ringNext + i) % n]?.deref();
-      if (op && !op._closed) yield op;
-    }
+    for (const op of this.ring.items()) if (!op._closed) yield op;
   }
 
   private *live(): Generator<TrackedOp> {

@@ -25,6 +25,10 @@ export const bench: BenchModule = {
     const heap = runScenario<HeapResult>(scenarios, ['heap'], ['--expose-gc']);
     return [
       lifecycleRow('await runOperation(async () => x), no subscriber', none, 2.0),
+      {
+        name: 'floor of the design: a bare 6-field thenable object, no runtime', value: none.floorRatio!, unit: 'x',
+        note: `${none.floorNs!.toFixed(0)} ns; what any plain-object op pays for \`await\` of a non-native thenable`,
+      },
       lifecycleRow('the same, a subscriber gets every event (defaults: sites frame, parents async)', subscribed),
       lifecycleRow('the same, a subscriber, sites off, parents sync', lean),
       {

@@ -16,11 +16,31 @@ async function baseline(n: number): Promise<void> {
   for (let i = 0; i < n; i++) await new Promise((r) => r(i));
 }
 
+/**
+ * The floor of this design: a plain object with six fields that reacts to its work's promise
+ * with two bound methods and chains awaiters on that reaction, with no registry, ids or checks.
+ */
+class MinimalOp {
+  s = 0; id = 0; v: unknown = undefined; p: Promise<unknown>; prev = null; next = null;
+  constructor(work: () => Promise<unknown>) {
+    this.p = work().then(this.done.bind(this), this.failed.bind(this));
+  }
+  done(value: unknown): unknown { this.s = 1; this.v = value; return value; }
+  failed(error: unknown): never { this.s = 3; this.v = error; throw error; }
+  then(f?: (v: unknown) => unknown, r?: (e: unknown) => unknown): Promise<unknown> { return this.p.then(f, r); }
+}
+
+async function floor(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await new MinimalOp(async () => i);
+}
+
 async function lifecycle(n: number): Promise<void> {
   for (let i = 0; i < n; i++) await AsyncInfo.runOperation(async () => i);
 }
 
-export interface LifecycleResult { baseNs: number; opNs: number; ratio: number; hookedBaseNs?: number; events?: number }
+export interface LifecycleResult {
+  baseNs: number; opNs: number; ratio: number; floorNs?: number; floorRatio?: number; hookedBaseNs?: number; events?: number;
+}
 
 async function measureLifecycle(mode: string): Promise<LifecycleResult> {
   await baseline(PER_ROUND); // warm up both
@@ -29,11 +49,17 @@ async function measureLifecycle(mode: string): Promise<LifecycleResult> {
     // Interleaved rounds: both sides see the same machine state; the ratio is per round.
     const base: number[] = [];
     const ops: number[] = [];
+    const floors: number[] = [];
+    await floor(PER_ROUND);
     for (let r = 0; r < ROUNDS; r++) {
       base.push(await nsPerIteration(baseline, PER_ROUND));
       ops.push(await nsPerIteration(lifecycle, PER_ROUND));
+      floors.push(await nsPerIteration(floor, PER_ROUND));
     }
-    return { baseNs: median(base), opNs: median(ops), ratio: median(ops.map((o, i) => o / base[i])) };
+    return {
+      baseNs: median(base), opNs: median(ops), ratio: median(ops.map((o, i) => o / base[i])),
+      floorNs: median(floors), floorRatio: median(floors.map((f, i) => f / base[i])),
+    };
   }
   // With a subscriber the async context (AsyncLocalStorage) may switch on promise hooks, which
   // slow every promise, the baseline's too: the baseline is measured before subscribing.
