@@ -20,7 +20,7 @@ describe('workbench', () => {
     await workbench().screenshot('run-and-debug');
   });
 
-  it('starts the demo with F5 and stops it with Shift+F5', async () => {
+  it('starts the demo (Start button) and stops it (Shift+F5)', async () => {
     const { page } = workbench();
     await openRunAndDebug(page);
     await startDebugging(page);

@@ -99,6 +99,12 @@ export function killMarked(marker: string): void {
   }
 }
 
+let shuttingDown = false;
+/** True once Ctrl+C (or SIGTERM/SIGHUP) asked this process to stop its groups and exit. */
+export function isShuttingDown(): boolean {
+  return shuttingDown;
+}
+
 let netInstalled = false;
 /** Even when a test run crashes or is interrupted, no group outlives this process. */
 function installSafetyNet(): void {
@@ -112,6 +118,8 @@ function installSafetyNet(): void {
   });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
+      shuttingDown = true;
+      if (live.size > 0) process.stderr.write(`\n${signal}: stopping ${live.size} process group(s)...\n`);
       void stopAllGroups().finally(() => process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1)));
     });
   }

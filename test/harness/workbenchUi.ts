@@ -69,10 +69,13 @@ export async function commandPaletteHas(page: Page, title: string, timeoutMs = 3
   }
 }
 
-/** Starts the selected launch configuration (F5) and waits for the debug toolbar. */
+/** Starts the selected launch configuration and waits for the debug toolbar: the Start button of
+ * Run and Debug when it shows (a click does not depend on focus), otherwise F5. */
 export async function startDebugging(page: Page): Promise<void> {
   await focusWorkbench(page);
-  await page.keyboard.press('F5');
+  const start = page.locator('.part.sidebar .start-debug-action-item .codicon-debug-start');
+  if (await start.isVisible()) await start.click();
+  else await page.keyboard.press('F5');
   await page.locator('.debug-toolbar').waitFor({ state: 'visible', timeout: 30_000 });
 }
 

@@ -1,0 +1,55 @@
+// The Async Operations view through the real UI: the demo's operations appear as rows in Run and
+// Debug, the inline Cancel button cancels the program's op, and Close appears once it finished.
+// Screenshots of the view go to test-results/.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { fixturesDir } from '../harness/paths';
+import { commandPaletteHas, expandViewPane, viewPane, hoverInlineAction, openRunAndDebug, startDebugging, stopDebugging, treeRow } from '../harness/workbenchUi';
+import { useWorkbench } from './useWorkbench';
+
+describe('Async Operations view (UI)', function () {
+  this.timeout(120_000);
+  const workbench = useWorkbench({ folder: path.join(fixturesDir, 'demo') });
+
+  it('shows live rows; inline Cancel cancels the op and Close then releases it', async () => {
+    const { page } = workbench();
+    // F5 does nothing until the workbench has loaded the extension and the launch configuration.
+    assert.equal(await commandPaletteHas(page, 'Async Operations: Open Trace...'), true);
+    const sidebar = await openRunAndDebug(page);
+    await sidebar.locator('.start-debug-action-item', { hasText: 'Demo: live async operations' }).waitFor();
+    await startDebugging(page);
+    // Room for the view's rows (lists only render what is on screen): fold the other debug views.
+    for (const other of ['Variables', 'Watch', 'Call Stack', 'Breakpoints', 'Loaded Scripts']) {
+      const header = viewPane(page, other).locator('.pane-header').first();
+      if ((await header.count()) && (await header.getAttribute('aria-expanded')) === 'true') await header.click();
+    }
+    const pane = await expandViewPane(page, 'Async Operations');
+
+    // A row per op: name, #id and status; nested ops under their parent.
+    const waiting = treeRow(pane, /waitForShutdown.*#\d+.*Started/);
+    await waiting.waitFor({ timeout: 30_000 });
+    await treeRow(pane, /downloadFile/).waitFor({ timeout: 30_000 });
+    await treeRow(pane, /parseConfig.*Error/).waitFor({ timeout: 30_000 });
+    await workbench().screenshot('view-live');
+
+    const text = (await waiting.innerText()).replace(/\s+/g, ' ');
+    const id = /#(\d+)/.exec(text)?.[1];
+    assert.ok(id, `no #id in "${text}"`);
+    const row = treeRow(pane, new RegExp(`waitForShutdown.*#${id}\\b`));
+
+    const cancel = await hoverInlineAction(row, 'Cancel Operation');
+    await cancel.click();
+    await treeRow(pane, new RegExp(`waitForShutdown.*#${id}\\b.*Canceled`)).waitFor({ timeout: 15_000 });
+    await workbench().screenshot('view-after-cancel');
+
+    // Finished: Cancel is gone, Close is offered, and closing marks the row closed.
+    await row.hover();
+    assert.equal(await row.locator('.action-label[aria-label="Cancel Operation"]').count(), 0);
+    const close = await hoverInlineAction(row, 'Close Operation');
+    await close.click();
+    await treeRow(pane, new RegExp(`waitForShutdown.*#${id}\\b.*closed`)).waitFor({ timeout: 15_000 });
+    await workbench().screenshot('view-after-close');
+
+    await stopDebugging(page);
+  });
+});
