@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromiumPackage, ensureSystemPackages } from './systemPackages';
 
 export interface BrowserSession {
   readonly context: BrowserContext;
@@ -20,6 +21,7 @@ export interface BrowserOptions {
 
 /** CHROMIUM_PATH overrides; Debian's package is the default. */
 export function chromiumPath(): string {
+  if (!process.env.CHROMIUM_PATH) ensureSystemPackages([chromiumPackage]);
   const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
   const found = candidates.find((candidate): candidate is string => !!candidate && fs.existsSync(candidate));
   if (!found) throw new Error('No Chromium found: install it (Debian: apt-get install chromium) or set CHROMIUM_PATH');

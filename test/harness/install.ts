@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cacheDir, codeServerVersion, nodeMajor } from './paths';
 import { startProgress } from './progress';
+import { ensureSystemPackages, kerberosHeadersPackage } from './systemPackages';
 
 export interface Node24 {
   /** The node binary. */
@@ -42,6 +43,7 @@ export async function ensureCodeServer(): Promise<CodeServerInstall> {
   const prefix = path.join(cacheDir, `code-server-${codeServerVersion}`);
   const entry = path.join(prefix, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
   if (fs.existsSync(entry)) return { node, entry };
+  ensureSystemPackages([kerberosHeadersPackage]);
   // Native addons build against Node 24's headers, and postinstall checks the Node on PATH.
   const env = {
     ...process.env,
