@@ -17,8 +17,12 @@ export class ChildList {
   add(record: OpRecord): void {
     this.count++;
     const last = this.chunks[this.chunks.length - 1];
-    if (!last || last[last.length - 1].seq < record.seq) {
-      if (last && last.length < CHUNK_SIZE) last.push(record);
+    if (!last) {
+      this.chunks = [[record]]; // exact-size literals: most parents have a child or two
+      return;
+    }
+    if (last[last.length - 1].seq < record.seq) {
+      if (last.length < CHUNK_SIZE) last.push(record);
       else this.chunks.push([record]);
       return;
     }
