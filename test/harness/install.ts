@@ -34,7 +34,7 @@ export async function ensureNode24(): Promise<Node24> {
   const result: Node24 = { node: path.join(home, 'bin', 'node'), home };
   if (fs.existsSync(result.node)) return result;
   await installInto(prefix, `Installing Node ${nodeMajor} into ${path.relative(process.cwd(), prefix)}`,
-    [`${nodePackageName()}@${nodeMajor}`], process.env);
+    [`${nodePackageName()}@${nodeMajor}`], withoutOuterNpm(process.env));
   return result;
 }
 
@@ -46,7 +46,7 @@ export async function ensureCodeServer(): Promise<CodeServerInstall> {
   ensureSystemPackages([kerberosHeadersPackage]);
   // Native addons build against Node 24's headers, and postinstall checks the Node on PATH.
   const env = {
-    ...process.env,
+    ...withoutOuterNpm(process.env),
     PATH: `${path.dirname(node.node)}${path.delimiter}${process.env.PATH ?? ''}`,
     npm_config_nodedir: node.home,
   };
@@ -54,6 +54,13 @@ export async function ensureCodeServer(): Promise<CodeServerInstall> {
     [`code-server@${codeServerVersion}`], env);
   if (!fs.existsSync(entry)) throw new Error(`code-server installed, but ${entry} is missing`);
   return { node, entry };
+}
+
+/** Under `npm run`, npm passes its settings down as npm_* variables; a nested install would take
+ * them as its own (npm_config_user_agent names the outer Node, and code-server's postinstall
+ * refuses anything but Node 24 by reading it). */
+function withoutOuterNpm(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !/^npm_/i.test(key) && key !== 'NODE'));
 }
 
 async function installInto(prefix: string, label: string, specs: string[], env: NodeJS.ProcessEnv): Promise<void> {
