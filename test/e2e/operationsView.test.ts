@@ -3,9 +3,24 @@
 // Screenshots of the view go to test-results/.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
+import type { Locator } from 'playwright-core';
 import { fixturesDir } from '../harness/paths';
 import { commandPaletteHas, expandViewPane, viewPane, hoverInlineAction, openRunAndDebug, startDebugging, stopDebugging, treeRow } from '../harness/workbenchUi';
 import { useWorkbench } from './useWorkbench';
+
+/** Hovers and clicks an inline action; the view redraws live rows, so a row may be replaced
+ *  between the hover and the click: then hover the new one and try again. */
+async function clickInlineAction(row: Locator, label: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const action = await hoverInlineAction(row, label);
+      await action.click({ timeout: 2_000 });
+      return;
+    } catch (error) {
+      if (attempt >= 5) throw error;
+    }
+  }
+}
 
 describe('Async Operations view (UI)', function () {
   this.timeout(120_000);
@@ -37,16 +52,14 @@ describe('Async Operations view (UI)', function () {
     assert.ok(id, `no #id in "${text}"`);
     const row = treeRow(pane, new RegExp(`waitForShutdown.*#${id}\\b`));
 
-    const cancel = await hoverInlineAction(row, 'Cancel Operation');
-    await cancel.click();
+    await clickInlineAction(row, 'Cancel Operation');
     await treeRow(pane, new RegExp(`waitForShutdown.*#${id}\\b.*Canceled`)).waitFor({ timeout: 15_000 });
     await workbench().screenshot('view-after-cancel');
 
     // Finished: Cancel is gone, Close is offered, and closing marks the row closed.
     await row.hover();
     assert.equal(await row.locator('.action-label[aria-label="Cancel Operation"]').count(), 0);
-    const close = await hoverInlineAction(row, 'Close Operation');
-    await close.click();
+    await clickInlineAction(row, 'Close Operation');
     await treeRow(pane, new RegExp(`waitForShutdown.*#${id}\\b.*closed`)).waitFor({ timeout: 15_000 });
     await workbench().screenshot('view-after-close');
 
