@@ -12,7 +12,7 @@ import { LifecycleLog } from './ui/lifecycleLog';
 import { OperationsController } from './ui/operationsController';
 import { OperationsTree } from './ui/operationsTree';
 import { PauseTracker } from './ui/pausedSessions';
-import { PendingStatusBar } from './ui/statusBar';
+import { PendingStatusBar, pendingTotal } from './ui/statusBar';
 import { registerTraceCommands } from './ui/traceCommands';
 
 export interface ExtensionApi {
@@ -56,9 +56,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
 
   const hasProcesses = new ContextKey<boolean>(ContextKeys.HasProcesses);
   const updateView = () => {
-    const processes = store.processes();
-    hasProcesses.set(processes.length > 0);
-    const pending = processes.reduce((sum, p) => sum + p.pendingCount, 0);
+    hasProcesses.set(store.processes().length > 0);
+    const pending = pendingTotal(store);
     view.badge = pending > 0 ? { value: pending, tooltip: `${pending} pending operations` } : undefined;
   };
   subs.push(store.onDidChange(updateView));

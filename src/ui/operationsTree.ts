@@ -8,6 +8,8 @@ import {
   opContext, opDescription, opIcon, opTooltip, processDescription, processLabel,
 } from './presentation';
 
+const COUNT_REFRESH_MS = 1000;
+
 export type TreeElement =
   | { readonly type: 'process'; readonly key: string }
   | { readonly type: 'op'; readonly key: string; readonly id: number }
@@ -52,7 +54,9 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
       const known = this.opElements.get(key);
       const process = this.processElements.get(key);
       if (!process) continue; // the view has not shown this process yet
-      elements.add(process); // its pending count changed
+      // Refreshing a process redraws its whole first page of rows: for its pending count alone,
+      // do that at most once a second.
+      this.scheduleCountRefresh(process);
       for (const id of ids) {
         const element = known?.get(id);
         if (element) elements.add(element);
@@ -64,6 +68,19 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
       }
     }
     if (elements.size > 0) this.changed.fire([...elements]);
+  }
+
+  private readonly countRefreshes = new Set<TreeElement>();
+  private countTimer: NodeJS.Timeout | undefined;
+
+  private scheduleCountRefresh(process: TreeElement): void {
+    this.countRefreshes.add(process);
+    this.countTimer ??= setTimeout(() => {
+      this.countTimer = undefined;
+      const due = [...this.countRefreshes];
+      this.countRefreshes.clear();
+      this.changed.fire(due);
+    }, COUNT_REFRESH_MS);
   }
 
   private isFlat(): boolean {
@@ -161,6 +178,7 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
   }
 
   dispose(): void {
+    clearTimeout(this.countTimer);
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -3,6 +3,11 @@ import * as vscode from 'vscode';
 import type { OperationStoreApi } from '../core/model';
 import { VIEW_ID } from '../contributions';
 
+/** Operations still running in the processes that are still connected. */
+export function pendingTotal(store: OperationStoreApi): number {
+  return store.processes().reduce((sum, p) => sum + (p.connected ? p.pendingCount : 0), 0);
+}
+
 export class PendingStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('asyncOperations.pending', vscode.StatusBarAlignment.Left, 10);
   private readonly subscriptions: vscode.Disposable[];
@@ -24,7 +29,7 @@ export class PendingStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    const pending = processes.reduce((sum, p) => sum + p.pendingCount, 0);
+    const pending = pendingTotal(this.store);
     this.item.text = `$(sync) ${pending.toLocaleString('en-US')} pending`;
     this.item.tooltip = `Async operations still running in ${processes.length} process${processes.length === 1 ? '' : 'es'}`;
     this.item.show();
