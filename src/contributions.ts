@@ -34,6 +34,8 @@ export const CONFIG_SECTION = 'asyncOperations';
 
 export const enum Settings {
   InjectAgent = 'injectAgent',
+  CreationSites = 'creationSites',
+  Parents = 'parents',
   MaxFinished = 'retention.maxFinished',
   FinishedTtlSeconds = 'retention.finishedSeconds',
   PageSize = 'pageSize',

@@ -33,7 +33,8 @@ export class DebugInjection implements vscode.DebugConfigurationProvider, vscode
     config: vscode.DebugConfiguration,
   ): vscode.DebugConfiguration {
     if (config.request !== 'launch' || config.__pendingTargetId !== undefined) return config; // attach / child sessions: env has no effect
-    if (!vscode.workspace.getConfiguration(CONFIG_SECTION, folder).get<boolean>(Settings.InjectAgent, true)) return config;
+    const settings = vscode.workspace.getConfiguration(CONFIG_SECTION, folder);
+    if (!settings.get<boolean>(Settings.InjectAgent, true)) return config;
     const address = this.channelAddress();
     if (!address) return config;
     const env: Record<string, string | null> = { ...(config.env ?? {}) };
@@ -41,6 +42,9 @@ export class DebugInjection implements vscode.DebugConfigurationProvider, vscode
     env.NODE_OPTIONS = withAgent(inherited, this.agentPath);
     env.ASYNCINFO_CHANNEL = address;
     if (typeof env[SESSION_ENV] !== 'string') env[SESSION_ENV] = randomUUID();
+    // The launch config's own values win over the settings.
+    env.ASYNCINFO_SITES ??= settings.get<string>(Settings.CreationSites, 'frame');
+    env.ASYNCINFO_PARENTS ??= settings.get<string>(Settings.Parents, 'async');
     return { ...config, env };
   }
 

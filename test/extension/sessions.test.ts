@@ -73,6 +73,22 @@ describe('processes in the view', function () {
     assert.deepEqual(a.store.processes().filter((p) => !before.has(p.key)), []);
   });
 
+  it('passes the creation-site setting to the program (off: no sites)', async () => {
+    const a = await api();
+    const config = vscode.workspace.getConfiguration('asyncOperations');
+    await config.update('creationSites', 'off', vscode.ConfigurationTarget.Global);
+    cleanups.push(() => config.update('creationSites', undefined, vscode.ConfigurationTarget.Global));
+    const before = new Set(a.store.processes().map((p) => p.key));
+    const session = await startSession('no sites', fixture('view', 'family.js'));
+    cleanups.push(() => vscode.debug.stopDebugging(session));
+    const op = await until(() => {
+      const parent = a.store.processes().find((p) => !before.has(p.key) && p.hello.argv.some((x) => x.endsWith('family.js')));
+      return parent && a.store.children(parent.key, null, 0, 10)[0];
+    }, 'the op');
+    assert.equal(op.name, 'parentWaits');
+    assert.equal(op.site, null);
+  });
+
   it('attaches to a program listening on TCP with a token, and cancels its op', async () => {
     const a = await api();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncops-attach-'));
