@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { OpView, ProcessView } from '../../src/core/model';
-import { extensionId, fixture, withTimeout } from './support';
+import { extensionId, fixture, until, withTimeout } from './support';
 
 async function api(): Promise<ExtensionApi> {
   const extension = vscode.extensions.getExtension<ExtensionApi>(extensionId);
@@ -13,16 +13,6 @@ async function api(): Promise<ExtensionApi> {
   return extension.activate();
 }
 
-/** Polls the store until `probe` returns a value (the store coalesces its updates). */
-async function until<T>(probe: () => T | undefined, what: string, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function allOps(a: ExtensionApi, key: string, parent: number | null = null): OpView[] {
   const ops = a.store.children(key, parent, 0, 100_000);

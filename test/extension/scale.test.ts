@@ -4,17 +4,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { TreeElement } from '../../src/ui/operationsTree';
-import { extensionId, fixture, withTimeout } from './support';
+import { extensionId, fixture, until, withTimeout } from './support';
 
-async function until<T>(probe: () => T | undefined | false, what: string, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('scale', function () {
   this.timeout(120_000);
@@ -29,7 +20,7 @@ describe('scale', function () {
     await vscode.debug.startDebugging(undefined, { type: 'node', request: 'launch', name, program: fixture('view', 'many.js'), console: 'internalConsole' });
     const session = await withTimeout(started, 20_000, 'no session');
     try {
-      const process = await until(() => a.store.processes().find((p) => !before.has(p.key) && p.pendingCount >= 100_001), 'all 100,001 ops');
+      const process = await until(() => a.store.processes().find((p) => !before.has(p.key) && p.pendingCount >= 100_001), 'all 100,001 ops', 60_000);
       const roots = a.tree.getChildren(a.tree.processElement(process.key));
       assert.equal(roots.length, 1);
       const bulk = roots[0];

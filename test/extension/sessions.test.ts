@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
-import { extensionId, fixture, repoRoot, withTimeout } from './support';
+import { extensionId, fixture, repoRoot, until, withTimeout } from './support';
 
 async function api(): Promise<ExtensionApi> {
   const extension = vscode.extensions.getExtension<ExtensionApi>(extensionId);
@@ -15,15 +15,6 @@ async function api(): Promise<ExtensionApi> {
   return extension.activate();
 }
 
-async function until<T>(probe: () => T | undefined | false, what: string, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function startSession(name: string, program: string): Promise<vscode.DebugSession> {
   const started = new Promise<vscode.DebugSession>((resolve) => {

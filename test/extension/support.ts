@@ -28,3 +28,15 @@ export const terminalMark = '\u2063';
 export function log(...args: unknown[]): void {
   console.log(terminalMark + util.format(...args));
 }
+
+/** Polls `probe` until it returns a value (not undefined/false); the store coalesces its updates,
+ * so tests wait for the state they expect instead of sleeping. */
+export async function until<T>(probe: () => T | undefined | false, what: string, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
