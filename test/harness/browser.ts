@@ -35,9 +35,12 @@ export async function launchChromium(options: BrowserOptions = {}): Promise<Brow
       executablePath: chromiumPath(),
       headless: options.headless ?? process.env.HEADED !== '1',
       viewport: options.viewport ?? { width: 1400, height: 900 },
+      // Chromium keeps crash reports and a dconf cache under the home folder: point it at the profile.
+      env: { ...process.env, HOME: profile, XDG_CONFIG_HOME: profile, XDG_CACHE_HOME: profile } as Record<string, string>,
       args: [
         '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
         '--disable-background-networking', '--disable-component-update', '--disable-sync',
+        '--disable-breakpad', '--disable-crash-reporter',
         // The network is closed here: fail every lookup but loopback at once instead of slowly.
         '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
       ],
