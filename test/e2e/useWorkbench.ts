@@ -12,8 +12,10 @@ export function useWorkbench(options: WorkbenchOptions): () => Workbench {
   afterEach(async function () {
     const test = this.currentTest;
     if (workbench && test?.state === 'failed') {
-      const file = await workbench.screenshot(`FAILED ${test.fullTitle()}`).catch(() => undefined);
+      const name = `FAILED ${test.fullTitle()}`;
+      const file = await workbench.screenshot(name).catch(() => undefined);
       if (file) console.log(`    screenshot: ${file}`);
+      console.log(`    logs: ${workbench.saveLogs(name)}`);
     }
   });
   after(async function () {

@@ -28,6 +28,8 @@ export interface Workbench {
   readonly page: Page;
   /** Saves a full-page PNG to test-results/<name>.png and returns its path. */
   screenshot(name: string): Promise<string>;
+  /** Saves code-server's log and the page's console to test-results/<name>.log; returns its path. */
+  saveLogs(name: string): string;
   /** Closes the browser and stops code-server's process group. */
   close(): Promise<void>;
 }
@@ -35,11 +37,24 @@ export interface Workbench {
 export async function openWorkbench(options: WorkbenchOptions): Promise<Workbench> {
   const devPath = options.extensionDevelopmentPath === undefined ? repoRoot : options.extensionDevelopmentPath;
   // code-server honours the payload's extensionDevelopmentPath only with the smoke-test driver.
-  const server = await startCodeServer({ ...options, smokeTestDriver: options.smokeTestDriver ?? devPath !== null });
+  const logs: string[] = [];
+  const keep = (line: string): void => {
+    logs.push(line);
+    if (logs.length > 5000) logs.shift();
+  };
+  const server = await startCodeServer({
+    ...options,
+    smokeTestDriver: options.smokeTestDriver ?? devPath !== null,
+    onLog: (line) => {
+      keep(`[server] ${line}`);
+      options.onLog?.(line);
+    },
+  });
   let browser: BrowserSession | undefined;
   try {
     browser = await launchChromium();
     const page = browser.page;
+    page.on('console', (message) => keep(`[page:${message.type()}] ${message.text()}`));
     await options.beforeLoad?.(page, server);
     const extra = typeof options.payload === 'function' ? options.payload(server) : options.payload ?? [];
     const payload: Array<readonly [string, string]> = [['skipWelcome', 'true'], ...extra];
@@ -55,6 +70,12 @@ export async function openWorkbench(options: WorkbenchOptions): Promise<Workbenc
         fs.mkdirSync(artifactsDir, { recursive: true });
         const file = path.join(artifactsDir, `${name.replace(/[^\w.-]+/g, '-')}.png`);
         await page.screenshot({ path: file });
+        return file;
+      },
+      saveLogs(name) {
+        fs.mkdirSync(artifactsDir, { recursive: true });
+        const file = path.join(artifactsDir, `${name.replace(/[^\w.-]+/g, '-')}.log`);
+        fs.writeFileSync(file, `${logs.join('\n')}\n`);
         return file;
       },
       async close() {

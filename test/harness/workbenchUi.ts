@@ -69,14 +69,22 @@ export async function commandPaletteHas(page: Page, title: string, timeoutMs = 3
   }
 }
 
-/** Starts the selected launch configuration and waits for the debug toolbar: the Start button of
- * Run and Debug when it shows (a click does not depend on focus), otherwise F5. */
+/** Starts the selected launch configuration and waits for the debug toolbar. Run and Debug must
+ * be open. It waits until the debuggers are registered (the view then swaps its welcome for the
+ * Variables/Call Stack panes: a click before that is lost), clicks Start (a click does not depend
+ * on focus, F5 does), and clicks once more if no session shows within 15 s. */
 export async function startDebugging(page: Page): Promise<void> {
   await focusWorkbench(page);
-  const start = page.locator('.part.sidebar .start-debug-action-item .codicon-debug-start');
-  if (await start.isVisible()) await start.click();
-  else await page.keyboard.press('F5');
-  await page.locator('.debug-toolbar').waitFor({ state: 'visible', timeout: 30_000 });
+  const sidebar = page.locator('.part.sidebar');
+  await sidebar.locator('.pane-header', { hasText: 'Call Stack' }).waitFor({ timeout: 60_000 });
+  const start = sidebar.locator('.start-debug-action-item .codicon-debug-start');
+  const toolbar = page.locator('.debug-toolbar');
+  for (let attempt = 1; ; attempt++) {
+    await start.click();
+    const shown = await toolbar.waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => false);
+    if (shown) return;
+    if (attempt === 2) throw new Error('no debug session started (the debug toolbar did not show)');
+  }
 }
 
 /** Stops the debug session (Shift+F5) and waits for the debug toolbar to go. */
