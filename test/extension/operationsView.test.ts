@@ -39,7 +39,7 @@ describe('Async Operations view', function () {
       const l = vscode.debug.onDidStartDebugSession((s) => s.name === name && (l.dispose(), resolve(s)));
     });
     assert.equal(await vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], {
-      type: 'node', request: 'launch', name, program: fixture('view', 'app.js'), console: 'internalConsole',
+      type: 'node', request: 'launch', name, program: fixture('view', 'app.js'), console: 'internalConsole', env: { APP_PAUSE: '1' },
     }), true);
     session = await withTimeout(started, 20_000, 'debug session did not start');
 

@@ -1,0 +1,80 @@
+// The view's title commands on a live program: filter, hide finished, cancel all pending,
+// clear finished, and going to an op's creation site.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../src/extension';
+import type { OpView, ProcessView } from '../../src/core/model';
+import type { TreeElement } from '../../src/ui/operationsTree';
+import { extensionId, fixture, until, withTimeout } from './support';
+
+function labels(a: ExtensionApi, elements: TreeElement[]): string[] {
+  return elements.map((e) => String(a.tree.getTreeItem(e).label));
+}
+
+function allOps(a: ExtensionApi, key: string, parent: number | null = null): OpView[] {
+  return a.store.children(key, parent, 0, 100_000).flatMap((op) => [op, ...allOps(a, key, op.id)]);
+}
+
+describe('view commands', function () {
+  this.timeout(60_000);
+  let a: ExtensionApi;
+  let session: vscode.DebugSession;
+  let process: ProcessView;
+
+  before(async () => {
+    a = await vscode.extensions.getExtension<ExtensionApi>(extensionId)!.activate();
+    const before = new Set(a.store.processes().map((p) => p.key));
+    const started = new Promise<vscode.DebugSession>((resolve) => {
+      const l = vscode.debug.onDidStartDebugSession((s) => s.name === 'commands' && (l.dispose(), resolve(s)));
+    });
+    await vscode.debug.startDebugging(undefined, { type: 'node', request: 'launch', name: 'commands', program: fixture('view', 'app.js'), console: 'internalConsole' });
+    session = await withTimeout(started, 20_000, 'no session');
+    process = await until(() => a.store.processes().find((p) => !before.has(p.key) && p.connected), 'the program');
+    await until(() => allOps(a, process.key).some((op) => op.name === 'childWait') && allOps(a, process.key).some((op) => op.name === 'failing'), 'its ops');
+  });
+
+  after(async () => {
+    a.tree.setFilter({});
+    await vscode.debug.stopDebugging(session);
+  });
+
+  it('filters by name into a flat list, by status, and by #id', () => {
+    const root = a.tree.processElement(process.key);
+    a.tree.setFilter({ text: 'wait' });
+    assert.deepEqual(labels(a, a.tree.getChildren(root)).sort(), ['childWait']);
+    a.tree.setFilter({ statuses: new Set(['Error']) });
+    assert.deepEqual(labels(a, a.tree.getChildren(root)), ['failing']);
+    const failing = allOps(a, process.key).find((op) => op.name === 'failing')!;
+    a.tree.setFilter({ text: `#${failing.id}` });
+    assert.deepEqual(labels(a, a.tree.getChildren(root)), ['failing']);
+    a.tree.setFilter({});
+  });
+
+  it('hides and shows finished operations', async () => {
+    const root = a.tree.processElement(process.key);
+    await vscode.commands.executeCommand('asyncOperations.hideFinished');
+    const shown = labels(a, a.tree.getChildren(root));
+    assert.ok(!shown.includes('failing') && !shown.includes('quickDone'), `finished ops still shown: ${shown}`);
+    assert.ok(shown.includes('download') && shown.includes('parentWork'));
+    await vscode.commands.executeCommand('asyncOperations.showFinished');
+    assert.ok(labels(a, a.tree.getChildren(root)).includes('failing'));
+  });
+
+  it('goes to an operation\'s creation site', async () => {
+    const download = allOps(a, process.key).find((op) => op.name === 'download')!;
+    await vscode.commands.executeCommand('asyncOperations.openSite', a.tree.opElement(process.key, download.id));
+    const editor = await until(() => vscode.window.activeTextEditor?.document.uri.fsPath.endsWith('app.js') && vscode.window.activeTextEditor, 'the editor');
+    const line = Number(/:(\d+):\d+$/.exec(download.site!)![1]);
+    assert.equal(editor.selection.active.line, line - 1);
+    assert.match(editor.document.lineAt(line - 1).text, /runOperationWithProgress/);
+  });
+
+  it('cancels every pending operation, then clears the finished ones', async () => {
+    await vscode.commands.executeCommand('asyncOperations.cancelAllPending');
+    await until(() => allOps(a, process.key).every((op) => op.endT !== undefined || op.cancelRequested), 'every op canceled');
+    await until(() => a.store.process(process.key)?.pendingCount === 0, 'the works to end');
+    await vscode.commands.executeCommand('asyncOperations.clearFinished');
+    const left = allOps(a, process.key);
+    assert.ok(left.every((op) => op.endT === undefined), `finished ops left: ${left.map((op) => op.name)}`);
+  });
+});
