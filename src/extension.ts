@@ -36,18 +36,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   subs.push(output);
   const log = new LifecycleLog(output);
 
+  let server: ChannelServer | undefined;
+  const agentPath = path.join(context.extensionPath, 'dist', 'agent.js');
   const pauses = new PauseTracker();
-  const controller = new OperationsController(store, log, pauses);
+  const controller = new OperationsController(store, log, pauses, {
+    agentPath,
+    channel: () => server?.address,
+    enabled: () => config().get<boolean>(Settings.InjectAgent, true),
+  });
   subs.push(pauses, controller);
 
-  let server: ChannelServer | undefined;
   try {
     server = await ChannelServer.start();
     subs.push(server, server.onDidConnect((connection) => controller.adopt(connection, 'debug')));
   } catch (error) {
     output.error(`Could not open the debug channel; operations of debugged programs will not show: ${(error as Error).message}`);
   }
-  const agentPath = path.join(context.extensionPath, 'dist', 'agent.js');
   subs.push(new DebugInjection(agentPath, () => server?.address));
 
   const tree = new OperationsTree(store, () => config().get<number>(Settings.PageSize, 1000), (p) => controller.sessionName(p.hello.session));

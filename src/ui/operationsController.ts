@@ -6,6 +6,8 @@ import type { OperationStoreApi, ProcessSource } from '../core/model';
 import type { AgentConnection } from '../transport/agentConnection';
 import { CommandError } from '../transport/agentConnection';
 import type { AgentMessage } from '../protocol/messages';
+import { randomUUID } from 'crypto';
+import { isAttachTarget, loadAgentThroughDebugger, rootOf } from './attachInjection';
 import { sessionToken } from './debugInjection';
 import type { LifecycleLog } from './lifecycleLog';
 import { commandWhilePaused, readPausedSnapshot, type PausedTarget, type PauseTracker } from './pausedSessions';
@@ -23,11 +25,17 @@ export class OperationsController implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly taps = new Set<MessageTap>();
 
-  constructor(private readonly store: OperationStoreApi, private readonly log: LifecycleLog, pauses: PauseTracker) {
+  constructor(
+    private readonly store: OperationStoreApi,
+    private readonly log: LifecycleLog,
+    pauses: PauseTracker,
+    private readonly attachInjection?: { agentPath: string; channel: () => string | undefined; enabled: () => boolean },
+  ) {
     this.disposables.push(
       vscode.debug.onDidStartDebugSession((session) => {
         const token = sessionToken(session);
         if (token && !session.parentSession) this.sessions.set(token, session);
+        else if (isAttachTarget(session)) void this.injectIntoAttached(session);
       }),
       vscode.debug.onDidTerminateDebugSession((session) => this.sessionEnded(session)),
       pauses.onDidStop((target) => void this.onStopped(target)),
@@ -71,6 +79,20 @@ export class OperationsController implements vscode.Disposable {
       // Its debug session already ended: nothing left to inspect through it.
       if (source === 'debug' && hello.session && !this.sessions.has(hello.session)) this.store.removeProcess(key);
     });
+  }
+
+  /** An attach session's program runs already: load the agent through the debugger. */
+  private async injectIntoAttached(session: vscode.DebugSession): Promise<void> {
+    const channel = this.attachInjection?.channel();
+    if (!this.attachInjection || !channel || !this.attachInjection.enabled()) return;
+    const token = randomUUID();
+    this.sessions.set(token, rootOf(session));
+    try {
+      const result = await loadAgentThroughDebugger(session, this.attachInjection.agentPath, channel, token);
+      if (result !== 'ok') this.log.debugInfo(`agent not loaded into "${session.name}": ${result}`);
+    } catch (error) {
+      this.log.debugInfo(`agent not loaded into "${session.name}": ${(error as Error).message}`);
+    }
   }
 
   /** Removes a process from the view (and closes its channel if still open). */

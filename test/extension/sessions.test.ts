@@ -64,6 +64,33 @@ describe('processes in the view', function () {
     assert.deepEqual(a.store.processes().filter((p) => !before.has(p.key)), []);
   });
 
+  it('loads the agent into a running program when the user attaches the debugger to it', async () => {
+    const a = await api();
+    const program = spawn(process.execPath, ['--inspect=127.0.0.1:0', fixture('view', 'listening.js')], {
+      env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    cleanups.push(() => program.kill());
+    let stderr = '';
+    const port = await withTimeout(new Promise<number>((resolve) => {
+      program.stderr!.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        const match = /ws:\/\/127\.0\.0\.1:(\d+)\//.exec(stderr);
+        if (match) resolve(Number(match[1]));
+      });
+    }), 10_000, 'the program did not open its inspector');
+    const session = await new Promise<vscode.DebugSession>((resolve, reject) => {
+      const l = vscode.debug.onDidStartDebugSession((s) => s.name === 'attach to running' && (l.dispose(), resolve(s)));
+      void vscode.debug.startDebugging(undefined, { type: 'node', request: 'attach', name: 'attach to running', port, address: '127.0.0.1' })
+        .then((ok) => ok || reject(new Error('startDebugging returned false')));
+    });
+    cleanups.push(() => vscode.debug.stopDebugging(session));
+    const found = await until(() => a.store.processes().find((p) => p.connected && p.hello.pid === program.pid), 'the attached program in the view');
+    assert.equal(found.source, 'debug');
+    assert.ok(found.hello.session, 'tied to the debug session');
+    const op = await until(() => a.store.children(found.key, null, 0, 10).find((o) => o.name === 'serveRequests'), 'its op, from before the attach');
+    assert.equal(op.status, 'Started');
+  });
+
   it('passes the creation-site setting to the program (off: no sites)', async () => {
     const a = await api();
     const config = vscode.workspace.getConfiguration('asyncOperations');

@@ -1,0 +1,53 @@
+// For `attach` debug sessions the program is already running, so there is no NODE_OPTIONS to
+// extend: load the agent into it through the debugger instead, pointed at this window's channel.
+// The expression is built only from our own values (JSON-quoted); nothing a program sent is in it.
+import * as vscode from 'vscode';
+
+/** The result the expression reports: 'ok', 'loaded' (an agent was already there), or why not. */
+export function agentLoaderExpression(agentPath: string, channel: string, sessionToken: string): string {
+  const [p, c, s] = [agentPath, channel, sessionToken].map((v) => JSON.stringify(v));
+  return `(() => {
+  try {
+    if (globalThis[Symbol.for('asyncinfo.agent.v1')]) return 'loaded';
+    const moduleApi = typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule('module') : process.mainModule && process.mainModule.constructor;
+    if (!moduleApi || typeof moduleApi.createRequire !== 'function') return 'this Node.js cannot load modules from the debugger (needs process.getBuiltinModule or a CommonJS main module)';
+    process.env.ASYNCINFO_CHANNEL = ${c};
+    process.env.ASYNCINFO_SESSION = ${s};
+    moduleApi.createRequire(${p})(${p});
+    return 'ok';
+  } catch (error) {
+    return 'error: ' + (error && error.message);
+  }
+})()`;
+}
+
+/** Loads the agent into the process behind `session` (a js-debug target session). */
+export async function loadAgentThroughDebugger(session: vscode.DebugSession, agentPath: string, channel: string, token: string): Promise<string> {
+  const expression = agentLoaderExpression(agentPath, channel, token);
+  let lastError: unknown;
+  // The target may still be setting up right after its session starts: try a few times.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      const reply = await session.customRequest('evaluate', { expression, context: 'repl' });
+      return String(reply?.result ?? '').replace(/^['"]|['"]$/g, '');
+    } catch (error) {
+      lastError = error;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+  }
+  throw lastError instanceof Error ? lastError : new Error(String(lastError));
+}
+
+/** The root of a session tree, and whether the user asked to attach (not launch). */
+export function isAttachTarget(session: vscode.DebugSession): boolean {
+  if (session.configuration.__pendingTargetId === undefined) return false; // not a target session
+  let root = session;
+  while (root.parentSession) root = root.parentSession;
+  return root.configuration.request === 'attach' && ['pwa-node', 'node'].includes(root.type);
+}
+
+export function rootOf(session: vscode.DebugSession): vscode.DebugSession {
+  let root = session;
+  while (root.parentSession) root = root.parentSession;
+  return root;
+}
