@@ -22,6 +22,7 @@ export const bench: BenchModule = {
     const none = runScenario<LifecycleResult>(scenarios, ['lifecycle', 'none']);
     const subscribed = runScenario<LifecycleResult>(scenarios, ['lifecycle', 'subscriber']);
     const lean = runScenario<LifecycleResult>(scenarios, ['lifecycle', 'subscriber-lean']);
+    const debuggerLike = runScenario<LifecycleResult>(scenarios, ['lifecycle', 'subscriber-debugger']);
     const heap = runScenario<HeapResult>(scenarios, ['heap'], ['--expose-gc']);
     return [
       lifecycleRow('await runOperation(async () => x), no subscriber', none, 2.0),
@@ -29,7 +30,8 @@ export const bench: BenchModule = {
         name: 'floor of the design: a bare 6-field thenable object, no runtime', value: none.floorRatio!, unit: 'x',
         note: `${none.floorNs!.toFixed(0)} ns; what any plain-object op pays for \`await\` of a non-native thenable`,
       },
-      lifecycleRow('the same, a subscriber gets every event (defaults: sites frame, parents async)', subscribed),
+      lifecycleRow('the same, a subscriber gets every event (defaults: sites off, parents async)', subscribed),
+      lifecycleRow('the same, as the extension debugs (sites frame, parents async)', debuggerLike),
       lifecycleRow('the same, a subscriber, sites off, parents sync', lean),
       {
         name: 'heap per live (Started) op', value: heap.bytesPerOp, unit: 'bytes', goal: 250,

@@ -66,6 +66,7 @@ async function measureLifecycle(mode: string): Promise<LifecycleResult> {
   const base: number[] = [];
   for (let r = 0; r < ROUNDS; r++) base.push(await nsPerIteration(baseline, PER_ROUND));
   if (mode === 'subscriber-lean') AsyncInfo.configure({ sites: 'off', parents: 'sync' });
+  if (mode === 'subscriber-debugger') AsyncInfo.configure({ sites: 'frame', parents: 'async' });
   let events = 0;
   dc.subscribe(runtime.LIFECYCLE_CHANNEL, () => { events++; });
   await lifecycle(PER_ROUND);

@@ -10,7 +10,8 @@ describe('agent messages and commands', () => {
   beforeEach(async () => {
     scope = new Scope();
     const server = await scope.server({ path: scope.file('client.sock') });
-    program = await scope.program({ ASYNCINFO_CHANNEL: server.address });
+    // Creation sites are opt-in (ASYNCINFO_SITES); the first test checks them.
+    program = await scope.program({ ASYNCINFO_CHANNEL: server.address, ASYNCINFO_SITES: 'frame' });
     client = await server.nextClient();
     await client.waitForType('snapshotEnd');
   });

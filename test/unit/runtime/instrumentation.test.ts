@@ -5,13 +5,14 @@ import { performance } from 'node:perf_hooks';
 import { KIND_CASES, started } from './fixtures';
 import { AsyncInfo, deferred, lineOfCaller, listen, runtime, settled, type LifecycleMessage } from './support';
 
-const restoreDefaults = () => AsyncInfo.configure({ sites: 'frame', parents: 'async', retainTerminal: 1000 });
+// These tests observe everything: sites are 'off' by default (they cost microseconds per op).
+const observeFully = () => AsyncInfo.configure({ sites: 'frame', parents: 'async', retainTerminal: 1000 });
 const nowMicros = () => performance.now() * 1000;
 
 describe('instrumentation: lifecycle messages', () => {
   let events: ReturnType<typeof listen>;
-  beforeEach(() => { events = listen(); });
-  afterEach(() => { events.stop(); restoreDefaults(); });
+  beforeEach(() => { observeFully(); events = listen(); });
+  afterEach(() => { events.stop(); observeFully(); });
 
   it('is published on the channel named asyncinfo:lifecycle', () => {
     assert.strictEqual(runtime.LIFECYCLE_CHANNEL, 'asyncinfo:lifecycle');
