@@ -50,6 +50,22 @@ describe('processes in the view', function () {
     assert.deepEqual(a.store.children(parent.key, null, 0, 10).map((op) => op.name), ['parentWaits']);
   });
 
+  it('a node-terminal launch gets the agent too', async () => {
+    const a = await api();
+    const before = new Set(a.store.processes().map((p) => p.key));
+    const ok = await vscode.debug.startDebugging(undefined, {
+      type: 'node-terminal', request: 'launch', name: 'terminal launch', command: `node ${JSON.stringify(fixture('view', 'family.js'))}`,
+    });
+    assert.equal(ok, true);
+    cleanups.push(async () => {
+      for (const s of [vscode.debug.activeDebugSession].filter(Boolean)) await vscode.debug.stopDebugging(s);
+      for (const t of vscode.window.terminals) t.dispose();
+    });
+    const found = await until(() => a.store.processes().find((p) => !before.has(p.key) && p.hello.argv.some((x) => x.endsWith('family.js'))), 'the program started in the terminal');
+    assert.ok(found.hello.session);
+    await until(() => a.store.children(found.key, null, 0, 10).some((op) => op.name === 'parentWaits'), 'its op');
+  });
+
   it('injects nothing when asyncOperations.injectAgent is off', async () => {
     const a = await api();
     const config = vscode.workspace.getConfiguration('asyncOperations');
