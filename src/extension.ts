@@ -34,7 +34,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   subs.push({ dispose: () => store.dispose() });
   const output = vscode.window.createOutputChannel(OUTPUT_NAME, { log: true });
   subs.push(output);
-  const log = new LifecycleLog(output);
+  const log = new LifecycleLog(output, (key, id) => store.op(key, id)?.name);
 
   let server: ChannelServer | undefined;
   const agentPath = path.join(context.extensionPath, 'dist', 'agent.js');

@@ -4,32 +4,29 @@ import * as vscode from 'vscode';
 import type { AgentMessage, HelloMessage } from '../protocol/messages';
 
 export class LifecycleLog {
-  private readonly names = new Map<string, Map<number, string>>();
+  /** `nameOf` finds an op's name (the store has it; the log keeps no copy of its own). */
+  constructor(private readonly channel: vscode.LogOutputChannel, private readonly nameOf: (key: string, id: number) => string | undefined) {}
 
-  constructor(private readonly channel: vscode.LogOutputChannel) {}
-
-  process(key: string, hello: HelloMessage, how: string): void {
+  process(_key: string, hello: HelloMessage, how: string): void {
     this.channel.info(`[pid ${hello.pid}] ${how}: ${hello.argv.join(' ')} (${hello.node})`);
-    this.names.set(key, new Map());
   }
 
   debugInfo(text: string): void {
     this.channel.debug(text);
   }
 
-  processEnded(key: string, hello: HelloMessage | undefined): void {
+  processEnded(_key: string, hello: HelloMessage | undefined): void {
     if (hello) this.channel.info(`[pid ${hello.pid}] disconnected`);
-    this.names.delete(key);
   }
 
   message(key: string, pid: number, m: AgentMessage): void {
-    const names = this.names.get(key);
     const log = this.channel;
-    if (log.logLevel === vscode.LogLevel.Off || !names) return;
-    const label = (id: number) => `[pid ${pid}] #${id} ${names.get(id) ?? ''}`.trimEnd();
+    // Most events log at Trace: skip building their text unless that level is on.
+    const level = log.logLevel;
+    if (level === vscode.LogLevel.Off || level > levelOf(m.type)) return;
+    const label = (id: number) => `[pid ${pid}] #${id} ${this.nameOf(key, id) ?? ''}`.trimEnd();
     switch (m.type) {
       case 'created':
-        names.set(m.id, m.name);
         log.trace(`${label(m.id)}: created (${m.kind}${m.parent !== null ? `, parent #${m.parent}` : ''}${m.site ? ` at ${m.site}` : ''})`);
         break;
       case 'progress':
@@ -49,12 +46,26 @@ export class LifecycleLog {
         break;
       case 'closed':
         log.trace(`${label(m.id)}: closed`);
-        names.delete(m.id);
         break;
       case 'dropped':
         log.warn(`[pid ${pid}] the program dropped ${m.count} events: this window read too slowly`);
         break;
     }
+  }
+}
+
+function levelOf(type: AgentMessage['type']): vscode.LogLevel {
+  switch (type) {
+    case 'cancelRequested':
+    case 'canceled':
+      return vscode.LogLevel.Info;
+    case 'completed':
+      return vscode.LogLevel.Debug;
+    case 'error':
+    case 'dropped':
+      return vscode.LogLevel.Warning;
+    default:
+      return vscode.LogLevel.Trace;
   }
 }
 

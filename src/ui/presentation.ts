@@ -44,14 +44,15 @@ export function statusText(op: OpView): string {
 }
 
 export function opDescription(op: OpView, process: ProcessView): string {
-  const parts = [`#${op.id}`, op.cancelRequested && op.endT === undefined ? 'Canceled (requested)' : op.status];
+  const running = op.endT === undefined && !op.closed;
+  const parts = [`#${op.id}`, op.cancelRequested && running ? 'Canceled (requested)' : op.status];
+  // How long it ran, or has been running; unknown for a running op of a process that is gone.
   if (op.endT !== undefined) parts.push(formatDuration(op.endT - op.createdT));
-  else if (!process.connected && process.source !== 'debug') parts.push('');
-  else parts.push(formatDuration((process.connected ? processNow(process) : op.createdT) - op.createdT));
-  if (op.hasProgress && op.endT === undefined) parts.push(`progress ${progressText(op.progress)}`);
+  else if (running && process.connected) parts.push(formatDuration(processNow(process) - op.createdT));
+  if (op.hasProgress && running) parts.push(`progress ${progressText(op.progress)}`);
   if (op.status === 'Error' && op.message) parts.push(op.message);
   if (op.closed) parts.push('closed');
-  return parts.filter(Boolean).join(' · ');
+  return parts.join(' · ');
 }
 
 export function opIcon(op: OpView): vscode.ThemeIcon {
