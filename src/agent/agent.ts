@@ -6,13 +6,13 @@ import * as net from 'net';
 import * as fs from 'fs';
 import { performance } from 'perf_hooks';
 import { encodeLine } from '../protocol/codec';
-import { LIFECYCLE_CHANNEL } from '../protocol/hub';
+import { LIFECYCLE_CHANNEL, type CommandResult } from '../protocol/hub';
 import { formatAddress, type ChannelAddress } from '../protocol/address';
 import type { HelloMessage, LifecycleMessage } from '../protocol/messages';
-import { PROTOCOL_VERSION } from '../protocol/messages';
+import { NOT_FOUND, PROTOCOL_VERSION } from '../protocol/messages';
 import { getHub } from '../runtime/hub';
 import type { AgentConfig } from './config';
-import type { ClientRequest } from './commands';
+import { MAX_ID, reply, type ClientRequest } from './commands';
 import { Connection, guard, type ConnectionHost } from './connection';
 import { onlyAgentKeepsAlive } from './idle';
 import type { Outbox } from './outbox';
@@ -143,11 +143,11 @@ export class Agent implements ConnectionHost {
   }
 
   execute(request: Extract<ClientRequest, { kind: 'cancel' | 'close' }>): string {
-    const result = request.kind === 'cancel' ? this.hub.cancel(request.id) : this.hub.close(request.id);
+    const { id } = request;
+    const result: CommandResult = id > MAX_ID ? { ok: false, code: NOT_FOUND, message: `no live operation with id ${id}` }
+      : request.kind === 'cancel' ? this.hub.cancel(id) : this.hub.close(id);
     this.flush(); // the events the command caused come before its reply
-    return JSON.stringify(result.ok
-      ? { type: 'reply', req: request.req, ok: true }
-      : { type: 'reply', req: request.req, ok: false, error: { code: result.code, message: result.message } }) + '\n';
+    return reply(request.req, result);
   }
 
   remove(connection: Connection): void {

@@ -27,7 +27,7 @@ export const ENV = {
 const PER_PROCESS = [ENV.listen, ENV.listenFile, ENV.trace];
 
 /**
- * The configuration, or undefined when no variable is set (the agent stays dormant). `%p` becomes
+ * The configuration, or undefined when none of CHANNEL, LISTEN, TRACE is set (the agent stays dormant). `%p` becomes
  * the pid. Removes the per-process variables without `%p` from `env`, so children don't inherit them.
  */
 export function readConfig(env: NodeJS.ProcessEnv, pid: number): AgentConfig | undefined {
@@ -41,9 +41,9 @@ export function readConfig(env: NodeJS.ProcessEnv, pid: number): AgentConfig | u
   const token = read(ENV.token);
   const trace = read(ENV.trace);
   const session = read(ENV.session);
-  if ([channel, listen, listenFile, token, trace, session].every((v) => v === undefined)) {
-    return undefined;
-  }
+  // A token, session or address file alone gives the agent nowhere to send: it stays dormant
+  // (subscribed, it would make the runtime keep ended ops for a client that can never come).
+  if (channel === undefined && listen === undefined && trace === undefined) return undefined;
   for (const name of PER_PROCESS) {
     if (env[name] !== undefined && !env[name]!.includes('%p')) delete env[name];
   }

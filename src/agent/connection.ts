@@ -77,7 +77,7 @@ export class Connection {
 
   private onTooLong(): void {
     if (!this.admitted) this.socket.destroy();
-    else this.outbox.send(badRequest(null, `line longer than ${MAX_LINE_BYTES} bytes`));
+    else this.outbox.send(badRequest('null', `line longer than ${MAX_LINE_BYTES} bytes`));
   }
 
   private gone(): void {

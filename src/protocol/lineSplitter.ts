@@ -16,7 +16,7 @@ export class LineSplitter {
 
   constructor(private readonly handlers: LineHandlers, private readonly maxBytes = MAX_LINE_BYTES) {}
 
-  /** Bytes held for the current, unfinished line (at most the limit). */
+  /** Bytes held for the current, unfinished line (at most the limit, and a `\r`). */
   get bufferedBytes(): number {
     return this.partBytes;
   }
@@ -36,7 +36,9 @@ export class LineSplitter {
 
   private append(chunk: Buffer, start: number, end: number): void {
     if (end === start) return;
-    if (this.partBytes + (end - start) > this.maxBytes) {
+    // One byte of slack, for a `\r` that may be the first half of a CRLF line end (not part of the line).
+    const bytes = this.partBytes + (end - start);
+    if (bytes > this.maxBytes + 1 || (bytes === this.maxBytes + 1 && chunk[end - 1] !== 13)) {
       this.parts = [];
       this.partBytes = 0;
       this.discarding = true;
