@@ -72,6 +72,7 @@ export const AsyncInfo = {
 
   /** Changes the runtime's settings for every copy loaded in this process. */
   configure(options: ConfigureOptions): void {
+    if (options === null || typeof options !== 'object') throw new TypeError('configure takes an options object');
     const settings = getHub().settings;
     if (options.sites !== undefined) {
       if (!['off', 'frame', 'async'].includes(options.sites)) throw new TypeError(`sites must be 'off', 'frame' or 'async'`);

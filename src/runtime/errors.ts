@@ -35,13 +35,18 @@ export class AsyncInfoError extends Error {
 export function errorCodeOf(error: unknown): number {
   if (error !== null && (typeof error === 'object' || typeof error === 'function')) {
     const e = error as { number?: unknown; hresult?: unknown };
-    for (const candidate of [e.number, e.hresult]) {
-      if (Number.isInteger(candidate) && (candidate as number) < 0 && (candidate as number) >= -0x80000000) {
-        return candidate as number;
-      }
+    try {
+      if (isFailureCode(e.number)) return e.number;
+      if (isFailureCode(e.hresult)) return e.hresult;
+    } catch {
+      // a getter (or proxy) that throws: the error has no readable code
     }
   }
   return E_FAIL;
+}
+
+function isFailureCode(candidate: unknown): candidate is number {
+  return Number.isInteger(candidate) && (candidate as number) < 0 && (candidate as number) >= -0x80000000;
 }
 
 export function messageOf(error: unknown): string {

@@ -204,27 +204,22 @@ export class AsyncOp implements TrackedOp {
     this._p = promise.then(this.workDone.bind(this), this.workFailed.bind(this));
   }
 
+  // What `_p` settles with comes from the arguments, not the op: the completion handler runs
+  // inside settle() and may close() the op, which drops its result, error and `_p`.
   private workDone(value: unknown): unknown {
+    const p = this._p;
     this.settle(true, value);
-    return this.outcomeNow();
+    const s = this._s;
+    if ((s & STATUS) === AsyncStatus.Completed) return s & HAS_RESULT ? value : undefined;
+    p?.then(undefined, ignore); // canceled: unawaited is fine (p is gone when close() came first: see closeNow)
+    throw abortError(this._id);
   }
 
   private workFailed(error: unknown): unknown {
+    const p = this._p;
     this.settle(false, error);
-    return this.outcomeNow();
-  }
-
-  /** What `_p` settles with: returned (Completed) or thrown (Error, Canceled). */
-  private outcomeNow(): unknown {
-    const s = this._s;
-    const status = s & STATUS;
-    if (status === AsyncStatus.Completed) return this.value;
-    this.markHandled(); // failures surface through status and handlers: unawaited is fine
-    throw status === AsyncStatus.Error ? this.value : abortError(this._id);
-  }
-
-  private markHandled(): void {
-    this._p?.then(undefined, ignore);
+    p?.then(undefined, ignore); // failures surface through status and handlers: unawaited is fine
+    throw (this._s & STATUS) === AsyncStatus.Error ? error : abortError(this._id);
   }
 
   /** The work finished (`ok`) or failed. A cancel requested before wins over both. */
@@ -251,7 +246,6 @@ export class AsyncOp implements TrackedOp {
     const s = this._s;
     if (s & (STATUS | CANCEL_REQUESTED | CLOSED)) return; // only Started ops can be canceled
     this._s = (s & ~STATUS) | AsyncStatus.Canceled | CANCEL_REQUESTED;
-    this.markHandled(); // it will reject with an AbortError, maybe after close() dropped it
     if (channel.hasSubscribers) {
       const t = nowMicros();
       const m = this.observed();
@@ -273,16 +267,16 @@ export class AsyncOp implements TrackedOp {
   }
 
   private closeNow(): void {
-    const x = this.x;
     if (!(this._s & TERMINAL)) {
       // Closing a canceled op whose work still runs ends it now: canceled, then closed.
       this._s |= TERMINAL | HANDLER_FIRED;
       registry.unlink(this);
+      this._p?.then(undefined, ignore); // it rejects with an AbortError once the work ends, awaited or not
       if (channel.hasSubscribers) this.publishTerminal(AsyncStatus.Canceled);
       // Awaiters settle when the work ends (the outcome promise is the work's reaction).
     }
     // `closed` only for ops a subscriber was told about: it always follows their terminal message.
-    const told = x?.observed !== undefined;
+    const told = this.x?.observed !== undefined; // read after publishTerminal, which may have told it
     this._s = (this._s | CLOSED | HAS_OUTCOME) & ~HAS_EXTRAS;
     this._v = this._p = undefined;
     if (told && channel.hasSubscribers) channel.publish({ type: 'closed', id: this._id, t: nowMicros() });

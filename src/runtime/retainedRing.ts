@@ -5,18 +5,27 @@
 // WeakRefs, and an op the program drops is collectable one turn after it ended.
 
 export class RetainedRing<T extends object> {
+  /** Oldest first from `next` on; grows up to the limit (a big limit costs nothing up front). */
   private slots: (T | WeakRef<T> | undefined)[] = [];
   private next = 0;
+  private limit = 0;
+  /** Strong entries added since the last weakening: the ones just before the write position. */
+  private strong = 0;
   private weakenScheduled = false;
 
   constructor(private readonly limitNow: () => number) {}
 
   add(item: T): void {
-    if (this.slots.length !== this.limitNow()) this.resize();
-    const limit = this.slots.length;
-    if (limit === 0) return;
-    this.slots[this.next] = item;
-    this.next = (this.next + 1) % limit;
+    const limit = this.limitNow();
+    if (limit !== this.limit) this.resize(limit);
+    if (limit <= 0) return;
+    const slots = this.slots;
+    if (slots.length < limit) slots.push(item);
+    else {
+      slots[this.next] = item;
+      this.next = (this.next + 1) % limit;
+    }
+    if (this.strong < slots.length) this.strong++;
     if (!this.weakenScheduled) {
       this.weakenScheduled = true;
       setImmediate(this.weaken).unref();
@@ -25,7 +34,8 @@ export class RetainedRing<T extends object> {
 
   /** The items still alive, oldest first. */
   *items(): Generator<T> {
-    if (this.slots.length !== this.limitNow()) this.resize();
+    const limit = this.limitNow();
+    if (limit !== this.limit) this.resize(limit);
     const n = this.slots.length;
     for (let i = 0; i < n; i++) {
       const slot = this.slots[(this.next + i) % n];
@@ -37,18 +47,29 @@ export class RetainedRing<T extends object> {
   private readonly weaken = (): void => {
     this.weakenScheduled = false;
     const slots = this.slots;
-    for (let i = 0; i < slots.length; i++) {
+    const n = slots.length;
+    // The write position: the end while growing, else `next`; the strong entries precede it.
+    const end = n < this.limit ? n : this.next;
+    for (let j = 1; j <= this.strong; j++) {
+      const i = (end - j + n) % n;
       const slot = slots[i];
       if (slot !== undefined && !(slot instanceof WeakRef)) slots[i] = new WeakRef(slot);
     }
+    this.strong = 0;
   };
 
   /** The ring in its new size, keeping the newest entries. */
-  private resize(): void {
-    const limit = Math.max(0, this.limitNow());
-    const oldestFirst = [...this.slots.slice(this.next), ...this.slots.slice(0, this.next)].filter((s) => s !== undefined);
-    const kept = limit > 0 ? oldestFirst.slice(-limit) : [];
-    this.slots = kept.length < limit ? [...kept, ...new Array<undefined>(limit - kept.length)] : kept;
-    this.next = limit > 0 ? kept.length % limit : 0;
+  private resize(limitNow: number): void {
+    const limit = Number.isInteger(limitNow) && limitNow > 0 ? limitNow : 0;
+    const n = this.slots.length;
+    const oldestFirst: (T | WeakRef<T>)[] = [];
+    for (let i = 0; i < n; i++) {
+      const slot = this.slots[(this.next + i) % n];
+      if (slot !== undefined) oldestFirst.push(slot);
+    }
+    this.slots = limit > 0 ? oldestFirst.slice(-limit) : [];
+    this.next = 0;
+    this.limit = limitNow;
+    this.strong = this.slots.length; // weaken checks them all once
   }
 }

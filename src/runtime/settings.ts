@@ -20,7 +20,9 @@ export const DEFAULT_RETAIN_TERMINAL = 1000;
 export function settingsFromEnv(env: NodeJS.ProcessEnv): RuntimeSettings {
   const sites = env.ASYNCINFO_SITES;
   const parents = env.ASYNCINFO_PARENTS;
-  const retain = Number(env.ASYNCINFO_RETAIN);
+  const retainText = env.ASYNCINFO_RETAIN?.trim();
+  // Unset, empty or not a non-negative integer: the default (Number('') would read as 0).
+  const retain = retainText ? Number(retainText) : NaN;
   return {
     sites: sites === 'frame' || sites === 'async' ? sites : 'off',
     parents: parents === 'sync' ? 'sync' : 'async',
