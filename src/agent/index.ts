@@ -1,6 +1,8 @@
 // dist/agent.js: preloaded into a program (`node --require dist/agent.js app.js`, or through
 // NODE_OPTIONS) to make its IAsyncInfo operations observable and controllable from outside.
-// Dormant unless one of its environment variables is set; loaded twice, the second copy does nothing.
+// Dormant unless one of its environment variables is set; loaded twice, the second copy does nothing;
+// in worker threads it does nothing either.
+import { isMainThread } from 'worker_threads';
 import { childrenInherit, readConfig } from './config';
 import { Agent, type AgentStats } from './agent';
 
@@ -16,6 +18,10 @@ function main(): void {
   const key = Symbol.for(AGENT_KEY);
   const g = globalThis as unknown as Record<symbol, unknown>;
   if (g[key] !== undefined) return;
+  // Worker threads load the preload too, each with its own globals: the process has one agent, the
+  // main thread's (a worker's would say hello again with the same pid, fight it for a `%p` listen
+  // address and interleave its `%p` trace file).
+  if (!isMainThread) return;
   const config = readConfig(process.env, process.pid);
   if (config === undefined) return;
   const agent = new Agent(config);

@@ -2,6 +2,7 @@
 // lose included), ids no op can have, a 1 MiB line ended by CRLF, and variables that give the agent
 // nowhere to send.
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as path from 'path';
 import { LineSplitter } from '../../../src/protocol/lineSplitter';
 import { parseRequest } from '../../../src/agent/commands';
@@ -79,6 +80,21 @@ describe('agent contract edges', () => {
       assert.strictEqual(run.stderr, '');
       assert.strictEqual(JSON.parse(run.stdout).agent, null, JSON.stringify(env));
     }
+  });
+
+  it('has one agent per process: worker threads load the preload and stay out of the way', async () => {
+    const server = await scope.server({ path: scope.file('client.sock') });
+    const env = { ASYNCINFO_CHANNEL: server.address, ASYNCINFO_LISTEN: scope.file('l-%p.sock'), ASYNCINFO_TRACE: scope.file('t-%p.ndjson') };
+    const run = await scope.run(path.join(FIXTURES, 'worker.js'), [], env);
+    assert.strictEqual(run.code, 0, run.stderr);
+    assert.strictEqual(run.stderr, '', 'no second listener on the same %p address');
+    assert.deepStrictEqual(JSON.parse(run.stdout), { main: true, worker: false });
+    const client = await server.clientOf(run.pid);
+    await client.waitClosed();
+    assert.strictEqual(server.clients.length, 1, 'one hello for one pid');
+    assert.strictEqual(client.messages.filter((m) => m.type === 'hello').length, 1);
+    const trace = fs.readFileSync(scope.file(`t-${run.pid}.ndjson`), 'utf8');
+    assert.strictEqual(trace.split('\n').filter((l) => l.includes('"type":"hello"')).length, 1);
   });
 
   it('parses req and id without losing what came', () => {
