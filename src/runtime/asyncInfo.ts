@@ -20,7 +20,7 @@ function checkWork(work: unknown): asserts work is Work {
 }
 
 export interface ConfigureOptions {
-  /** Creation sites captured while someone listens: 'frame' (default), 'off', or 'async' (full stack). */
+  /** Creation sites captured while someone listens: 'off' (default), 'frame' (file:line:column), or 'async' (also the full stack). */
   sites?: SiteMode;
   /** Parents found across awaits ('async', default; makes every promise slower while observed) or only synchronously. */
   parents?: ParentMode;

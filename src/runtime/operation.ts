@@ -139,6 +139,7 @@ export class AsyncOp implements TrackedOp {
     if (s & HANDLER_SET) {
       throw new AsyncInfoError(E_ILLEGAL_DELEGATE_ASSIGNMENT, `operation ${this._id} already has a completed handler`);
     }
+    checkHandler(handler, 'completed');
     this._s = s | HANDLER_SET;
     this.extras().handler = handler as CompletedHandler<AsyncOp>;
     // Set after the op stopped running (CancelRequested included): it fires now, as WRL does.
@@ -419,6 +420,12 @@ export class AsyncOp implements TrackedOp {
   }
 }
 
+/** A handler is a function, or null (undefined reads as null); anything else is refused, as the
+ *  projection refuses a value that is not a delegate, and takes no slot. */
+function checkHandler(handler: unknown, what: string): void {
+  if (handler != null && typeof handler !== 'function') throw new TypeError(`${what} must be a function or null, got ${typeof handler}`);
+}
+
 function closedError(id: number): AsyncInfoError {
   return new AsyncInfoError(E_ILLEGAL_METHOD_CALL, `operation ${id} is closed`);
 }
@@ -431,6 +438,7 @@ export class AsyncOpWithProgress extends AsyncOp {
 
   set progress(handler: ProgressHandler<this, unknown>) {
     this.checkOpen();
+    checkHandler(handler, 'progress');
     this.extras().progress = handler as ProgressHandler<AsyncOp, unknown>;
   }
 

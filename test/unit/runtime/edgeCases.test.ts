@@ -134,3 +134,28 @@ describe('edge cases: settings', () => {
     assert.strictEqual(JSON.stringify((hub() as unknown as { settings: unknown }).settings), before);
   });
 });
+
+describe('edge cases: handler values', () => {
+  it('completed and progress refuse a value that is not a function or null with a TypeError, taking no slot', async () => {
+    const f = started(KIND_CASES[3]);
+    assert.throws(() => { f.op.completed = 42 as never; }, TypeError);
+    assert.throws(() => { f.op.progress = 'log' as never; }, TypeError);
+    assert.strictEqual(f.op.completed, null);
+    const calls: number[] = [];
+    f.op.completed = (_op, status) => { calls.push(status); };
+    f.work.resolve(1);
+    await settled();
+    assert.deepStrictEqual(calls, [AsyncStatus.Completed]);
+  });
+
+  it('undefined reads as null: it takes the completed slot, and clears the progress handler', async () => {
+    const f = started(KIND_CASES[3]);
+    f.op.completed = undefined as never;
+    assert.throws(() => { f.op.completed = () => {}; }, (e: unknown) => (e as { code?: string }).code === 'E_ILLEGAL_DELEGATE_ASSIGNMENT');
+    f.op.progress = () => assert.fail('cleared');
+    f.op.progress = undefined as never;
+    f.report(1);
+    f.work.resolve(1);
+    await f.op;
+  });
+});
