@@ -85,12 +85,15 @@ function rawMember(line: string, key: string): string | undefined {
     const name = JSON.parse(line.slice(i, keyEnd)) as string;
     i = skipSpace(line, skipSpace(line, keyEnd) + 1); // past ':'
     const valueEnd = valueEndAt(line, i);
-    if (name === key) found = /^-?\d/.test(line[i] + (line[i + 1] ?? '')) ? line.slice(i, valueEnd) : undefined;
+    if (name === key) found = line.slice(i, valueEnd);
     i = skipSpace(line, valueEnd);
     if (line[i] === ',') i = skipSpace(line, i + 1);
   }
-  return found;
+  // Only ever a JSON number goes into a reply verbatim.
+  return found !== undefined && JSON_NUMBER.test(found) ? found : undefined;
 }
+
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 function skipSpace(s: string, i: number): number {
   while (i < s.length && (s[i] === ' ' || s[i] === '\t' || s[i] === '\n' || s[i] === '\r')) i++;
