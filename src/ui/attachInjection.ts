@@ -13,8 +13,11 @@ export function agentLoaderExpression(agentPath: string, channel: string, sessio
     if (!moduleApi || typeof moduleApi.createRequire !== 'function') return 'this Node.js cannot load modules from the debugger (needs process.getBuiltinModule or a CommonJS main module)';
     process.env.ASYNCINFO_CHANNEL = ${c};
     process.env.ASYNCINFO_SESSION = ${s};
-    moduleApi.createRequire(${p})(${p});
-    return 'ok';
+    const load = moduleApi.createRequire(${p});
+    // A copy loaded earlier without settings stayed dormant and is cached: run it afresh.
+    delete load.cache[load.resolve(${p})];
+    load(${p});
+    return globalThis[Symbol.for('asyncinfo.agent.v1')] ? 'ok' : 'the agent did not start';
   } catch (error) {
     return 'error: ' + (error && error.message);
   }

@@ -80,9 +80,11 @@ describe('processes in the view', function () {
     assert.deepEqual(a.store.processes().filter((p) => !before.has(p.key)), []);
   });
 
-  it('loads the agent into a running program when the user attaches the debugger to it', async () => {
+  for (const dormant of [false, true]) {
+  it(`loads the agent into a running program when the user attaches the debugger to it${dormant ? ' (the agent was preloaded, dormant)' : ''}`, async () => {
     const a = await api();
-    const program = spawn(process.execPath, ['--inspect=127.0.0.1:0', fixture('view', 'listening.js')], {
+    const preload = dormant ? ['--require', path.join(repoRoot, 'dist', 'agent.js')] : [];
+    const program = spawn(process.execPath, [...preload, '--inspect=127.0.0.1:0', fixture('view', 'listening.js')], {
       env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'ignore', 'pipe'],
     });
     cleanups.push(() => program.kill());
@@ -95,8 +97,8 @@ describe('processes in the view', function () {
       });
     }), 10_000, 'the program did not open its inspector');
     const session = await new Promise<vscode.DebugSession>((resolve, reject) => {
-      const l = vscode.debug.onDidStartDebugSession((s) => s.name === 'attach to running' && (l.dispose(), resolve(s)));
-      void vscode.debug.startDebugging(undefined, { type: 'node', request: 'attach', name: 'attach to running', port, address: '127.0.0.1' })
+      const l = vscode.debug.onDidStartDebugSession((s) => s.name === `attach to running ${dormant}` && (l.dispose(), resolve(s)));
+      void vscode.debug.startDebugging(undefined, { type: 'node', request: 'attach', name: `attach to running ${dormant}`, port, address: '127.0.0.1' })
         .then((ok) => ok || reject(new Error('startDebugging returned false')));
     });
     cleanups.push(() => vscode.debug.stopDebugging(session));
@@ -106,6 +108,7 @@ describe('processes in the view', function () {
     const op = await until(() => a.store.children(found.key, null, 0, 10).find((o) => o.name === 'serveRequests'), 'its op, from before the attach');
     assert.equal(op.status, 'Started');
   });
+  }
 
   it('passes the creation-site setting to the program (off: no sites)', async () => {
     const a = await api();
