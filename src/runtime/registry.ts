@@ -4,7 +4,6 @@
 // can still collect any op it dropped.
 import type { CommandResult, OpSource } from '../protocol/hub';
 import type { LifecycleMessage } from '../protocol/messages';
-import { NOT_FOUND } from '../protocol/messages';
 import type { RuntimeHub } from './hub';
 import { RetainedRing } from './retainedRing';
 
@@ -79,9 +78,5 @@ export class OpRegistry implements OpSource {
 
   close(id: number): CommandResult | undefined {
     return this.find(id)?._tryClose();
-  }
-
-  static notFound(id: number): CommandResult {
-    return { ok: false, code: NOT_FOUND, message: `no live operation with id ${id}` };
   }
 }
