@@ -126,13 +126,17 @@ export class Agent implements ConnectionHost {
     return JSON.stringify(hello) + '\n';
   }
 
+  /** Every tracked op's snapshot messages, then snapshotEnd. */
+  private snapshotLines(): string {
+    let text = '';
+    for (const message of this.hub.snapshot()) text += encodeLine(message);
+    return text + `{"type":"snapshotEnd","t":${this.now()}}\n`;
+  }
+
   /** hello, the snapshot, snapshotEnd, then live events (the batch so far predates the snapshot). */
   private join(outbox: Outbox, withToken: boolean): void {
     this.flush();
-    let text = this.hello(withToken);
-    for (const message of this.hub.snapshot()) text += encodeLine(message);
-    text += `{"type":"snapshotEnd","t":${this.now()}}\n`;
-    outbox.send(text);
+    outbox.send(this.hello(withToken) + this.snapshotLines());
     this.outboxes.push(outbox);
   }
 
@@ -142,7 +146,12 @@ export class Agent implements ConnectionHost {
     this.join(connection.outbox, this.tokenInHello.has(connection));
   }
 
-  execute(request: Extract<ClientRequest, { kind: 'cancel' | 'close' }>): string {
+  execute(request: Extract<ClientRequest, { kind: 'cancel' | 'close' | 'resync' }>): string {
+    if (request.kind === 'resync') {
+      // The client lost events (it read too slowly): the whole state again, then the reply.
+      this.flush();
+      return `{"type":"snapshotStart","t":${this.now()}}\n${this.snapshotLines()}${reply(request.req, { ok: true })}`;
+    }
     const { id } = request;
     const result: CommandResult = id > MAX_ID ? { ok: false, code: NOT_FOUND, message: `no live operation with id ${id}` }
       : request.kind === 'cancel' ? this.hub.cancel(id) : this.hub.close(id);

@@ -8,6 +8,7 @@ export type Req = string;
 export type ClientRequest =
   | { kind: 'auth'; token: string }
   | { kind: 'cancel' | 'close'; id: number; req: Req }
+  | { kind: 'resync'; req: Req }
   | { kind: 'bad'; req: Req; message: string };
 
 /** Op ids are uint32: a well-formed id past it names no live op (NOT_FOUND, never asked of the runtime). */
@@ -55,6 +56,8 @@ export function parseRequest(line: string): ClientRequest {
       }
       return { kind: type, id, req };
     }
+    case 'resync':
+      return req === NO_REQ ? { kind: 'bad', req, message: 'resync needs a req (a number or a string)' } : { kind: 'resync', req };
     default:
       return { kind: 'bad', req, message: typeof type === 'string' ? `unknown type ${JSON.stringify(type.slice(0, 64))}` : 'no type' };
   }

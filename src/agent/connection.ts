@@ -12,7 +12,7 @@ export interface ConnectionHost {
   /** Sends hello and the snapshot into `connection`, then live events. */
   admit(connection: Connection): void;
   /** Runs a command; returns the reply line. */
-  execute(request: Extract<ClientRequest, { kind: 'cancel' | 'close' }>): string;
+  execute(request: Extract<ClientRequest, { kind: 'cancel' | 'close' | 'resync' }>): string;
   remove(connection: Connection): void;
   now(): number;
 }

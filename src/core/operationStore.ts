@@ -72,6 +72,9 @@ export class OperationStore implements OperationStoreApi {
         beginSnapshot(state);
         this.processChanged(state);
         return;
+      case 'snapshotStart': // a resync: the whole state follows, as after hello
+        beginSnapshot(state);
+        return;
       case 'snapshotEnd':
         this.endSnapshot(state);
         return;

@@ -42,6 +42,8 @@ export interface ErrorMessage { type: 'error'; id: number; t: Micros; errorCode:
 export interface ClosedMessage { type: 'closed'; id: number; t: Micros }
 export interface DroppedMessage { type: 'dropped'; count: number; t: Micros }
 export interface SnapshotEndMessage { type: 'snapshotEnd'; t: Micros }
+/** Extension of v1: opens a fresh snapshot sent on a `resync` command (then `snapshotEnd`). */
+export interface SnapshotStartMessage { type: 'snapshotStart'; t: Micros }
 
 export interface ReplyError { code: string; message: string }
 export interface ReplyMessage { type: 'reply'; req: number | string | null; ok: boolean; error?: ReplyError }
@@ -58,12 +60,15 @@ export type LifecycleMessage =
 
 export type TerminalMessage = CompletedMessage | CanceledMessage | ErrorMessage;
 
-export type AgentMessage = HelloMessage | LifecycleMessage | DroppedMessage | SnapshotEndMessage | ReplyMessage;
+export type AgentMessage = HelloMessage | LifecycleMessage | DroppedMessage | SnapshotStartMessage | SnapshotEndMessage | ReplyMessage;
 
 export interface AuthCommand { type: 'auth'; token: string }
 export interface CancelCommand { type: 'cancel'; id: number; req: number | string }
 export interface CloseCommand { type: 'close'; id: number; req: number | string }
-export type ClientMessage = AuthCommand | CancelCommand | CloseCommand;
+/** Extension of v1: asks for the whole state again (after `dropped`): snapshotStart, the
+ *  snapshot's messages, snapshotEnd, then the reply. */
+export interface ResyncCommand { type: 'resync'; req: number | string }
+export type ClientMessage = AuthCommand | CancelCommand | CloseCommand | ResyncCommand;
 
 /** Reply error codes besides the contract's HRESULT names. */
 export const NOT_FOUND = 'NOT_FOUND';

@@ -95,11 +95,20 @@ export class AgentConnection implements IDisposable {
 
   /** Sends `cancel` or `close` for an op; resolves on an ok reply, rejects with the program's error. */
   command(type: 'cancel' | 'close', id: number): Promise<void> {
+    return this.request((req) => ({ type, id, req }));
+  }
+
+  /** Asks for the whole state again (a protocol extension): after events were dropped. */
+  resync(): Promise<void> {
+    return this.request((req) => ({ type: 'resync', req }));
+  }
+
+  private request(make: (req: number) => ClientMessage): Promise<void> {
     if (this.isClosed) return Promise.reject(new CommandError('DISCONNECTED', 'the process is no longer connected'));
     const req = this.nextReq++;
     return new Promise<void>((resolve, reject) => {
       this.pending.set(req, { resolve, reject });
-      this.send({ type, id, req });
+      this.send(make(req));
     });
   }
 

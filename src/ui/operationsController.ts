@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { OperationStoreApi, ProcessSource } from '../core/model';
 import type { AgentConnection } from '../transport/agentConnection';
 import { CommandError } from '../transport/agentConnection';
+import { Resync } from '../transport/resync';
 import type { AgentMessage } from '../protocol/messages';
 import { randomUUID } from 'crypto';
 import { isAttachTarget, loadAgentThroughDebugger, rootOf } from './attachInjection';
@@ -66,12 +67,15 @@ export class OperationsController implements vscode.Disposable {
     this.store.addProcess(key, hello, source, session?.id);
     this.log.process(key, hello, source === 'attach' ? 'attached' : 'connected');
     for (const tap of this.taps) tap(key, hello.pid, hello);
+    const resync = new Resync(connection);
     connection.onMessage((message) => {
+      if (message.type === 'dropped') resync.request(); // events are missing: get the whole state again
       this.store.apply(key, message);
       this.log.message(key, hello.pid, message);
       for (const tap of this.taps) tap(key, hello.pid, message);
     });
     connection.onClose(() => {
+      resync.dispose();
       this.connections.delete(key);
       this.paused.delete(key);
       this.store.setConnected(key, false);

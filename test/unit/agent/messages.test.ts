@@ -35,6 +35,29 @@ describe('agent messages and commands', () => {
     assert.ok(ts.every((t, i) => Number.isInteger(t) && (i === 0 || t >= ts[i - 1])), `timestamps ${ts}`);
   });
 
+  it('answers resync (an extension of v1) with the whole state again: snapshotStart, snapshot, snapshotEnd, reply', async () => {
+    const running = await program.start({ name: 'running' });
+    await program.call('progress', { id: running, value: 1 });
+    await program.call('progress', { id: running, value: 2 });
+    const finished = await program.start({ name: 'finished' });
+    await program.call('complete', { id: finished, value: 1 });
+    await client.waitForType('completed', { id: finished });
+    const from = client.messages.length;
+    const reply = await client.request({ type: 'resync', req: 'r1' });
+    assert.strictEqual(reply.ok, true);
+    const after = client.messages.slice(from);
+    const start = after.findIndex((m) => m.type === 'snapshotStart');
+    const end = after.findIndex((m) => m.type === 'snapshotEnd');
+    assert.ok(start >= 0 && end > start && after.indexOf(reply) > end, after.map((m) => m.type).join(','));
+    const snapshot = after.slice(start + 1, end);
+    assert.deepStrictEqual(snapshot.filter((m) => m.id === running).map((m) => [m.type, m.value]), [['created', undefined], ['progress', 2]]);
+    assert.deepStrictEqual(snapshot.filter((m) => m.id === finished).map((m) => m.type), ['created', 'completed']);
+    const before = client.messages.length;
+    client.send({ type: 'resync' }); // no req: refused, and nothing is sent again
+    await client.waitFor((m) => m.type === 'reply' && m.req === null && (m.error as { code: string }).code === 'BAD_REQUEST', 'BAD_REQUEST', before);
+    assert.ok(!client.messages.slice(before).some((m) => m.type === 'snapshotStart'));
+  });
+
   it('sends every kind', async () => {
     for (const kind of ['action', 'operation', 'actionWithProgress', 'operationWithProgress']) {
       const id = await program.start({ kind });
