@@ -40,7 +40,7 @@ export interface ProcessView {
   readonly connected: boolean;
   /** Paused at a breakpoint: the view shows the snapshot read through the debugger. */
   readonly paused: boolean;
-  /** Events the agent dropped because this side read too slowly. */
+  /** Events the agent dropped because this side read too slowly, since the last resync. */
   readonly dropped: number;
   readonly pendingCount: number;
   readonly opCount: number;

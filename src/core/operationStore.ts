@@ -74,6 +74,8 @@ export class OperationStore implements OperationStoreApi {
         return;
       case 'snapshotStart': // a resync: the whole state follows, as after hello
         beginSnapshot(state);
+        state.dropped = 0; // what was lost is in the snapshot
+        this.processChanged(state);
         return;
       case 'snapshotEnd':
         this.endSnapshot(state);

@@ -48,6 +48,7 @@ describe('resync after dropped events', function () {
         await new Promise((r) => setTimeout(r, 50));
       }
       assert.ok(dropped > 0, 'the agent dropped events (else this test proves nothing)');
+      assert.equal(store.process('p')?.dropped, 0, 'the view no longer says events are missing');
       resync.dispose();
       connection.dispose();
     } finally {
