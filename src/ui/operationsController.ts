@@ -1,13 +1,12 @@
 // Ties channels, debug sessions and the store together: every agent connection becomes a process
 // in the store, and Cancel/Close go to the program by whichever path works right now, the live
 // channel while it runs, the debug session's evaluate while it is paused.
+import { randomUUID } from 'crypto';
 import * as vscode from 'vscode';
 import type { OperationStoreApi, ProcessSource } from '../core/model';
-import type { AgentConnection } from '../transport/agentConnection';
-import { CommandError } from '../transport/agentConnection';
-import { Resync } from '../transport/resync';
 import type { AgentMessage } from '../protocol/messages';
-import { randomUUID } from 'crypto';
+import { CommandError, type AgentConnection } from '../transport/agentConnection';
+import { Resync } from '../transport/resync';
 import { isAttachTarget, loadAgentThroughDebugger, rootOf } from './attachInjection';
 import { sessionToken } from './debugInjection';
 import type { LifecycleLog } from './lifecycleLog';
