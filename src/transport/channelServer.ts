@@ -8,6 +8,43 @@ import { EventEmitter } from '../common/events';
 import type { IDisposable } from '../common/disposable';
 import { AgentConnection } from './agentConnection';
 
+const DIR_PREFIX = 'asyncinfo-';
+const SOCKET_NAME = 'channel.sock';
+
+/**
+ * A window that was killed (not closed) leaves its channel directory behind. Removes this user's
+ * directories whose socket no longer answers; a live window's socket accepts, so it stays.
+ */
+export async function removeStaleChannels(tmp: string): Promise<void> {
+  try {
+    const uid = process.getuid?.();
+    for (const name of await fs.promises.readdir(tmp)) {
+      if (!name.startsWith(DIR_PREFIX)) continue;
+      const dir = path.join(tmp, name);
+      const stat = await fs.promises.lstat(dir).catch(() => undefined);
+      if (!stat?.isDirectory() || (uid !== undefined && stat.uid !== uid)) continue;
+      const state = await probe(path.join(dir, SOCKET_NAME));
+      if (state === 'live') continue;
+      // No socket yet: maybe a window still starting (it listens moments after making the directory).
+      if (state === 'missing' && Date.now() - stat.mtimeMs < 60_000) continue;
+      await fs.promises.rm(dir, { recursive: true, force: true });
+    }
+  } catch {
+    // tidying up is best effort
+  }
+}
+
+function probe(socketPath: string): Promise<'live' | 'refused' | 'missing'> {
+  return new Promise((resolve) => {
+    const socket = net.connect(socketPath);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('live');
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ENOENT' ? 'missing' : 'refused'));
+  });
+}
+
 export class ChannelServer implements IDisposable {
   private readonly connected = new EventEmitter<AgentConnection>();
   private readonly connections = new Set<AgentConnection>();
@@ -29,9 +66,10 @@ export class ChannelServer implements IDisposable {
     if (process.platform === 'win32') {
       address = `\\\\.\\pipe\\asyncinfo-${process.pid}-${Math.random().toString(36).slice(2)}`;
     } else {
-      dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'asyncinfo-'));
+      void removeStaleChannels(os.tmpdir());
+      dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), DIR_PREFIX));
       await fs.promises.chmod(dir, 0o700);
-      address = path.join(dir, 'channel.sock');
+      address = path.join(dir, SOCKET_NAME);
     }
     const server = net.createServer();
     await new Promise<void>((resolve, reject) => {

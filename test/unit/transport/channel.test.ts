@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AgentMessage } from '../../../src/protocol/messages';
-import { ChannelServer } from '../../../src/transport/channelServer';
+import { ChannelServer, removeStaleChannels } from '../../../src/transport/channelServer';
 import { CommandError, type AgentConnection } from '../../../src/transport/agentConnection';
 import { attach, parseAttachAddress } from '../../../src/transport/attachClient';
 
@@ -91,5 +91,34 @@ describe('transport', function () {
     assert.throws(() => parseAttachAddress('http://localhost:80'), /Unsupported address/);
     assert.deepEqual(parseAttachAddress('tcp://127.0.0.1:9000'), { kind: 'tcp', host: '127.0.0.1', port: 9000 });
     assert.deepEqual(parseAttachAddress('/tmp/x.sock'), { kind: 'path', path: '/tmp/x.sock' });
+  });
+});
+
+describe('channel directories', () => {
+  it('a killed window\'s directory is removed by the next one; a live window\'s stays', async function () {
+    if (process.platform === 'win32') this.skip();
+    const tmp = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'asyncops-sweep-'));
+    try {
+      // A window that was killed: its socket file is still there and nobody listens on it
+      // (connecting is refused, as for any file nobody listens on).
+      const dead = path.join(tmp, 'asyncinfo-dead');
+      fs.mkdirSync(dead, { mode: 0o700 });
+      fs.writeFileSync(path.join(dead, 'channel.sock'), '');
+      // A live window.
+      const live = path.join(tmp, 'asyncinfo-live');
+      fs.mkdirSync(live, { mode: 0o700 });
+      const server = require('node:net').createServer() as import('node:net').Server;
+      await new Promise<void>((resolve) => server.listen(path.join(live, 'channel.sock'), resolve));
+      // A file that merely starts the same way is left alone.
+      fs.writeFileSync(path.join(tmp, 'asyncinfo-file'), 'x');
+
+      await removeStaleChannels(tmp);
+      assert.equal(fs.existsSync(dead), false, 'the dead window\'s directory is gone');
+      assert.equal(fs.existsSync(live), true, 'the live window\'s directory stays');
+      assert.equal(fs.existsSync(path.join(tmp, 'asyncinfo-file')), true);
+      server.close();
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
