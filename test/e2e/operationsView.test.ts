@@ -33,6 +33,9 @@ describe('Async Operations view (UI)', function () {
     const sidebar = await openRunAndDebug(page);
     await sidebar.locator('.start-debug-action-item', { hasText: 'Demo: live async operations' }).waitFor();
     await startDebugging(page);
+    // The Start button's hover can cover the headers below it: move the pointer away first.
+    await page.mouse.move(700, 300);
+    await page.keyboard.press('Escape');
     // Room for the view's rows (lists only render what is on screen): fold the other debug views.
     for (const other of ['Variables', 'Watch', 'Call Stack', 'Breakpoints', 'Loaded Scripts']) {
       const header = viewPane(page, other).locator('.pane-header').first();
