@@ -48,6 +48,7 @@ export const enum RowContext {
   Finished = 'op.finished',
   Closed = 'op.closed',
   ReadOnly = 'op.readonly',
+  Session = 'session',
   Process = 'process',
   ProcessAttached = 'process.attached',
   ProcessTrace = 'process.trace',

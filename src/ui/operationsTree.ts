@@ -11,6 +11,7 @@ import {
 const COUNT_REFRESH_MS = 1000;
 
 export type TreeElement =
+  | { readonly type: 'session'; readonly token: string }
   | { readonly type: 'process'; readonly key: string }
   | { readonly type: 'op'; readonly key: string; readonly id: number }
   | { readonly type: 'more'; readonly key: string; readonly parent: number | null; readonly shown: number };
@@ -20,6 +21,7 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
   readonly onDidChangeTreeData = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
   /** Interned elements: the tree view compares elements by identity. */
+  private readonly sessionElements = new Map<string, TreeElement>();
   private readonly processElements = new Map<string, TreeElement>();
   private readonly opElements = new Map<string, Map<number, TreeElement>>();
   /** How many children are shown per (process, parent), grown by "Show more". */
@@ -108,11 +110,39 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
     return element;
   }
 
+  /** Debug sessions with several processes (a program and its children) get a node of their own;
+   *  a session of one process shows as that process. */
+  private sessionsWithSeveralProcesses(processes: ProcessView[]): Map<string, ProcessView[]> {
+    const groups = new Map<string, ProcessView[]>();
+    for (const p of processes) {
+      const token = p.source === 'debug' ? p.hello.session : null;
+      if (token) groups.set(token, [...(groups.get(token) ?? []), p]);
+    }
+    for (const [token, members] of groups) if (members.length < 2) groups.delete(token);
+    return groups;
+  }
+
+  private sessionElement(token: string): TreeElement {
+    let element = this.sessionElements.get(token);
+    if (!element) this.sessionElements.set(token, (element = { type: 'session', token }));
+    return element;
+  }
+
   getChildren(element?: TreeElement): TreeElement[] {
     if (!element) {
       const processes = this.store.processes();
       this.forgetGone(processes);
-      return processes.map((p) => this.processElement(p.key));
+      const sessions = this.sessionsWithSeveralProcesses(processes);
+      const roots = new Set<TreeElement>();
+      for (const p of processes) {
+        const token = p.hello.session;
+        roots.add(token && sessions.has(token) ? this.sessionElement(token) : this.processElement(p.key));
+      }
+      return [...roots];
+    }
+    if (element.type === 'session') {
+      const members = this.sessionsWithSeveralProcesses(this.store.processes()).get(element.token) ?? [];
+      return members.map((p) => this.processElement(p.key));
     }
     if (element.type === 'more') return [];
     const parent = element.type === 'process' ? null : element.id;
@@ -137,7 +167,11 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
   }
 
   getParent(element: TreeElement): TreeElement | undefined {
-    if (element.type === 'process') return undefined;
+    if (element.type === 'session') return undefined;
+    if (element.type === 'process') {
+      const token = this.store.process(element.key)?.hello.session;
+      return token && this.sessionsWithSeveralProcesses(this.store.processes()).has(token) ? this.sessionElement(token) : undefined;
+    }
     const parent = element.type === 'op' ? this.store.op(element.key, element.id)?.parent ?? null : element.parent;
     if (parent === null || this.isFlat() || !this.store.op(element.key, parent)) return this.processElement(element.key);
     return this.opElement(element.key, parent);
@@ -153,10 +187,23 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
       item.command = { command: Commands.ShowMore, title: 'Show More', arguments: [element] };
       return item;
     }
+    if (element.type === 'session') {
+      const members = this.sessionsWithSeveralProcesses(this.store.processes()).get(element.token) ?? [];
+      const name = members[0] ? this.sessionName(members[0]) : undefined;
+      const item = new vscode.TreeItem(name ?? 'Debug session', vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `session:${element.token}`;
+      const pending = members.reduce((sum, p) => sum + p.pendingCount, 0);
+      item.description = `${members.length} processes · ${pending} pending`;
+      item.iconPath = new vscode.ThemeIcon('debug-alt');
+      item.contextValue = RowContext.Session;
+      return item;
+    }
     const process = this.store.process(element.key);
     if (!process) return new vscode.TreeItem('(gone)');
     if (element.type === 'process') {
-      const item = new vscode.TreeItem(processLabel(process, this.sessionName(process)), vscode.TreeItemCollapsibleState.Expanded);
+      // Under its session's node the session's name would only repeat.
+      const grouped = this.getParent(element) !== undefined;
+      const item = new vscode.TreeItem(processLabel(process, grouped ? undefined : this.sessionName(process)), vscode.TreeItemCollapsibleState.Expanded);
       item.id = element.key;
       item.description = processDescription(process);
       item.iconPath = new vscode.ThemeIcon(process.source === 'trace' ? 'file' : process.paused ? 'debug-pause' : 'server-process');

@@ -48,6 +48,13 @@ describe('processes in the view', function () {
     assert.ok(parent.hello.session);
     assert.deepEqual(a.store.children(child.key, null, 0, 10).map((op) => op.name), ['childWaits']);
     assert.deepEqual(a.store.children(parent.key, null, 0, 10).map((op) => op.name), ['parentWaits']);
+    // In the view: one node for the session, its two processes under it.
+    const sessionNode = a.tree.getChildren().find((e) => e.type === 'session' && e.token === parent.hello.session);
+    assert.ok(sessionNode, 'a node for the debug session');
+    assert.equal(a.tree.getTreeItem(sessionNode).label, 'family');
+    const members = a.tree.getChildren(sessionNode);
+    assert.deepEqual(members, [a.tree.processElement(parent.key), a.tree.processElement(child.key)]);
+    assert.equal(a.tree.getParent(members[1]), sessionNode);
   });
 
   it('a node-terminal launch gets the agent too', async () => {
