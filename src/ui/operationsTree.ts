@@ -77,6 +77,8 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
 
   private scheduleCountRefresh(process: TreeElement): void {
     this.countRefreshes.add(process);
+    const session = this.getParent(process); // its pending total too
+    if (session) this.countRefreshes.add(session);
     this.countTimer ??= setTimeout(() => {
       this.countTimer = undefined;
       const due = [...this.countRefreshes];
