@@ -12,6 +12,7 @@ import { LifecycleLog } from './ui/lifecycleLog';
 import { OperationsController } from './ui/operationsController';
 import { OperationsTree } from './ui/operationsTree';
 import { PauseTracker } from './ui/pausedSessions';
+import { RestartTracker } from './ui/sessionRestarts';
 import { PendingStatusBar, pendingTotal } from './ui/statusBar';
 import { registerTraceCommands } from './ui/traceCommands';
 
@@ -39,12 +40,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   let server: ChannelServer | undefined;
   const agentPath = path.join(context.extensionPath, 'dist', 'agent.js');
   const pauses = new PauseTracker();
-  const controller = new OperationsController(store, log, pauses, {
+  const restarts = new RestartTracker();
+  const controller = new OperationsController(store, log, pauses, restarts, {
     agentPath,
     channel: () => server?.address,
     enabled: () => config().get<boolean>(Settings.InjectAgent, true),
   });
-  subs.push(pauses, controller);
+  subs.push(pauses, restarts, controller);
 
   try {
     server = await ChannelServer.start();

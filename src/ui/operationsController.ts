@@ -24,11 +24,14 @@ export class OperationsController implements vscode.Disposable {
   private readonly paused = new Map<string, PausedTarget>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly taps = new Set<MessageTap>();
+  /** Processes of a session being restarted: removed when they close, the new launch replaces them. */
+  private readonly retiring = new Set<string>();
 
   constructor(
     private readonly store: OperationStoreApi,
     private readonly log: LifecycleLog,
     pauses: PauseTracker,
+    restarts: { readonly onWillRestart: vscode.Event<vscode.DebugSession> },
     private readonly attachInjection?: { agentPath: string; channel: () => string | undefined; enabled: () => boolean },
   ) {
     this.disposables.push(
@@ -40,6 +43,7 @@ export class OperationsController implements vscode.Disposable {
       vscode.debug.onDidTerminateDebugSession((session) => this.sessionEnded(session)),
       pauses.onDidStop((target) => void this.onStopped(target)),
       pauses.onDidContinue((session) => this.onContinued(session)),
+      restarts.onWillRestart((session) => this.sessionRestarting(session)),
     );
     for (const session of [vscode.debug.activeDebugSession].filter(Boolean) as vscode.DebugSession[]) {
       const token = sessionToken(session);
@@ -79,8 +83,9 @@ export class OperationsController implements vscode.Disposable {
       this.paused.delete(key);
       this.store.setConnected(key, false);
       this.log.processEnded(key, hello);
-      // Its debug session already ended: nothing left to inspect through it.
-      if (source === 'debug' && hello.session && !this.sessions.has(hello.session)) this.store.removeProcess(key);
+      // Its debug session already ended (nothing left to inspect through it), or is restarting.
+      const restarted = this.retiring.delete(key);
+      if (restarted || (source === 'debug' && hello.session && !this.sessions.has(hello.session))) this.store.removeProcess(key);
     });
   }
 
@@ -98,8 +103,21 @@ export class OperationsController implements vscode.Disposable {
     }
   }
 
+  /** A restart kills the session's processes and launches anew under the same token: the old
+   *  processes leave the view (now, or when they close) instead of lingering as "exited". */
+  private sessionRestarting(session: vscode.DebugSession): void {
+    const token = sessionToken(session);
+    if (!token) return;
+    for (const process of this.store.processes()) {
+      if (process.source !== 'debug' || process.hello.session !== token) continue;
+      if (process.connected) this.retiring.add(process.key);
+      else this.store.removeProcess(process.key);
+    }
+  }
+
   /** Removes a process from the view (and closes its channel if still open). */
   forget(key: string): void {
+    this.retiring.delete(key);
     this.connections.get(key)?.dispose();
     this.store.removeProcess(key);
   }

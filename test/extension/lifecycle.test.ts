@@ -1,0 +1,238 @@
+// Debug sessions over their whole life: several at once, a restart, a program that exits on its
+// own, stepping at a breakpoint, a user's own launch environment; and commands on rows whose
+// process is gone.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { OpView, ProcessView } from '../../src/core/model';
+import type { ExtensionApi } from '../../src/extension';
+import { extensionId, fixture, until, withTimeout } from './support';
+
+async function api(): Promise<ExtensionApi> {
+  return vscode.extensions.getExtension<ExtensionApi>(extensionId)!.activate();
+}
+
+function allOps(a: ExtensionApi, key: string, parent: number | null = null): OpView[] {
+  return a.store.children(key, parent, 0, 100_000).flatMap((op) => [op, ...allOps(a, key, op.id)]);
+}
+
+function opNamed(a: ExtensionApi, key: string, name: string | RegExp): OpView | undefined {
+  return allOps(a, key).find((op) => (typeof name === 'string' ? op.name === name : name.test(op.name)));
+}
+
+function isProbe(p: ProcessView, child = false): boolean {
+  const i = p.hello.argv.findIndex((x) => x.endsWith('probe.js'));
+  return i >= 0 && (p.hello.argv[i + 1] === 'child') === child;
+}
+
+/** Starts probe.js under a root debug session named `name`. */
+async function startProbe(name: string, env: Record<string, string> = {}): Promise<vscode.DebugSession> {
+  const started = new Promise<vscode.DebugSession>((resolve) => {
+    const l = vscode.debug.onDidStartDebugSession((s) => s.name === name && !s.parentSession && (l.dispose(), resolve(s)));
+  });
+  const ok = await vscode.debug.startDebugging(undefined, {
+    type: 'node', request: 'launch', name, program: fixture('view', 'probe.js'), console: 'internalConsole', env,
+  });
+  assert.equal(ok, true);
+  return withTimeout(started, 20_000, `${name} did not start`);
+}
+
+/** Collects the error messages the extension shows while `body` runs. */
+async function errorsShownBy(body: () => PromiseLike<unknown>): Promise<string[]> {
+  const shown: string[] = [];
+  const original = vscode.window.showErrorMessage;
+  (vscode.window as { showErrorMessage: unknown }).showErrorMessage = (message: string) => {
+    shown.push(message);
+    return Promise.resolve(undefined);
+  };
+  try {
+    await body();
+  } finally {
+    (vscode.window as { showErrorMessage: unknown }).showErrorMessage = original;
+  }
+  return shown;
+}
+
+describe('debug sessions over their life', function () {
+  this.timeout(90_000);
+  const cleanups: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
+  });
+
+  const stopLater = (session: vscode.DebugSession) => cleanups.push(() => vscode.debug.stopDebugging(session));
+
+  it('two sessions at once: each process under its own session; ending one leaves the other', async () => {
+    const a = await api();
+    const before = new Set(a.store.processes().map((p) => p.key));
+    const one = await startProbe('probe one');
+    stopLater(one);
+    const two = await startProbe('probe two');
+    stopLater(two);
+    const [p1, p2] = await until(() => {
+      const ps = a.store.processes().filter((p) => !before.has(p.key) && p.connected && isProbe(p));
+      return ps.length === 2 && ps.every((p) => opNamed(a, p.key, 'probeWaits')) ? ps : undefined;
+    }, 'both programs');
+    assert.notEqual(p1.hello.session, p2.hello.session);
+    const names = new Set([p1, p2].map((p) => String(a.tree.getTreeItem(a.tree.processElement(p.key)).label)));
+    assert.ok([...names].some((n) => n.includes('probe one')) && [...names].some((n) => n.includes('probe two')), [...names].join(' | '));
+    const first = [p1, p2].find((p) => String(a.tree.getTreeItem(a.tree.processElement(p.key)).label).includes('probe one'))!;
+    const second = first === p1 ? p2 : p1;
+    await vscode.debug.stopDebugging(one);
+    await until(() => !a.store.process(first.key), 'the first program to leave the view');
+    assert.equal(a.store.process(second.key)?.connected, true);
+    assert.ok(opNamed(a, second.key, 'probeWaits'));
+    await a.controller.command(second.key, 'cancel', opNamed(a, second.key, 'probeWaits')!.id);
+    await until(() => opNamed(a, second.key, 'probeWaits')?.status === 'Canceled', 'the other session still answers');
+  });
+
+  it('restarting a session: the old process goes, the new one shows, once', async () => {
+    const a = await api();
+    const before = new Set(a.store.processes().map((p) => p.key));
+    const session = await startProbe('probe restart');
+    stopLater(session);
+    const old = await until(() => a.store.processes().find((p) => !before.has(p.key) && p.connected && isProbe(p) && opNamed(a, p.key, 'probeWaits')), 'the program');
+    const token = old.hello.session;
+    await vscode.commands.executeCommand('workbench.action.debug.restart');
+    const fresh = await until(() => a.store.processes().find((p) => !before.has(p.key) && p.key !== old.key && p.connected && isProbe(p) && opNamed(a, p.key, 'probeWaits')), 'the restarted program');
+    await until(() => !a.store.process(old.key), 'the old process to leave the view');
+    assert.equal(fresh.hello.session, token, 'same debug session');
+    const mine = a.store.processes().filter((p) => p.hello.session === token);
+    assert.deepEqual(mine.map((p) => p.key), [fresh.key]);
+    // One root for it in the tree: the process itself, not a session node of two.
+    assert.ok(a.tree.getChildren().includes(a.tree.processElement(fresh.key)));
+    assert.ok(String(a.tree.getTreeItem(a.tree.processElement(fresh.key)).label).includes('probe restart'));
+  });
+
+  it('a program that exits on its own goes when its session ends, leaving nothing behind', async () => {
+    const a = await api();
+    const before = new Set(a.store.processes().map((p) => p.key));
+    const seen = new Set<string>();
+    const tap = a.controller.addTap((key) => seen.add(key));
+    cleanups.push(() => tap.dispose());
+    const ended = new Promise<void>((resolve) => {
+      const l = vscode.debug.onDidTerminateDebugSession((s) => s.name === 'probe exits' && (l.dispose(), resolve()));
+    });
+    const session = await startProbe('probe exits', { PROBE_EXIT_MS: '400' });
+    stopLater(session);
+    await withTimeout(ended, 20_000, 'the session did not end with its program');
+    await until(() => [...seen].some((k) => !before.has(k)), 'the program to have connected');
+    await until(() => a.store.processes().every((p) => before.has(p.key)), 'its process to leave the view');
+    await until(() => !vscode.debug.activeDebugSession, 'no session left');
+    const c = a.controller as unknown as { connections: Map<unknown, unknown>; paused: Map<unknown, unknown> };
+    await until(() => c.connections.size === 0, 'no connection left');
+    assert.equal(c.paused.size, 0);
+  });
+
+  it('a child that exited stays, shown as exited; Cancel on it says so', async () => {
+    const a = await api();
+    const before = new Set(a.store.processes().map((p) => p.key));
+    const session = await startProbe('probe family', { PROBE_CHILD: '1', PROBE_CHILD_EXIT_MS: '800' });
+    stopLater(session);
+    const child = await until(() => a.store.processes().find((p) => !before.has(p.key) && isProbe(p, true) && opNamed(a, p.key, 'probeWaits')), 'the child');
+    await until(() => a.store.process(child.key)?.connected === false, 'the child to exit');
+    const parent = a.store.processes().find((p) => !before.has(p.key) && isProbe(p))!;
+    assert.equal(parent.connected, true);
+    const op = opNamed(a, child.key, 'probeWaits')!;
+    const errors = await errorsShownBy(() =>
+      withTimeout(Promise.resolve(vscode.commands.executeCommand('asyncOperations.cancelOperation', a.tree.opElement(child.key, op.id))), 10_000, 'cancel hung'));
+    assert.equal(errors.length, 1);
+    assert.match(errors[0], /Could not cancel "probeWaits" #\d+: .*(no longer connected|exited)/);
+  });
+
+  it('Close on a Started op tells the user to cancel it first', async () => {
+    const a = await api();
+    const before = new Set(a.store.processes().map((p) => p.key));
+    const session = await startProbe('probe close');
+    stopLater(session);
+    const p = await until(() => a.store.processes().find((x) => !before.has(x.key) && x.connected && isProbe(x) && opNamed(a, x.key, 'probeWaits')), 'the program');
+    const op = opNamed(a, p.key, 'probeWaits')!;
+    const errors = await errorsShownBy(() => vscode.commands.executeCommand('asyncOperations.closeOperation', a.tree.opElement(p.key, op.id)));
+    assert.equal(errors.length, 1);
+    assert.match(errors[0], /Could not close "probeWaits" #\d+: it is still running; cancel it first/);
+  });
+
+  it('the launch config\'s own NODE_OPTIONS and ASYNCINFO_SITES are kept', async () => {
+    const a = await api();
+    const before = new Set(a.store.processes().map((p) => p.key));
+    const session = await startProbe('probe env', { NODE_OPTIONS: '--max-old-space-size=300', ASYNCINFO_SITES: 'async' });
+    stopLater(session);
+    const p = await until(() => a.store.processes().find((x) => !before.has(x.key) && isProbe(x) && opNamed(a, x.key, /^env /)), 'the program');
+    // --max-old-space-size=300 gives a heap limit of about 350 MB (young generation included).
+    const [, sites, heapMb] = /^env sites=(\w+) heapMb=(\d+)$/.exec(opNamed(a, p.key, /^env /)!.name)!;
+    assert.equal(sites, 'async');
+    assert.ok(Number(heapMb) < 500, `heap limit ${heapMb} MB`);
+  });
+
+  it('stepping at a breakpoint inside an op\'s work keeps the view paused and exact; continuing unpauses it', async () => {
+    const a = await api();
+    const before = new Set(a.store.processes().map((p) => p.key));
+    const session = await startProbe('probe step', { PROBE_BREAK: '1' });
+    stopLater(session);
+    const p = await until(() => a.store.processes().find((x) => !before.has(x.key) && isProbe(x) && x.paused), 'the pause');
+    assert.equal(opNamed(a, p.key, 'breakInside')?.status, 'Started');
+    assert.equal(opNamed(a, p.key, 'afterBreak'), undefined);
+    for (let i = 0; i < 3; i++) {
+      await vscode.commands.executeCommand('workbench.action.debug.stepOver');
+      await until(() => a.store.process(p.key)?.paused, `paused again after step ${i + 1}`);
+    }
+    // Still actionable through the debugger after the steps.
+    const waits = opNamed(a, p.key, 'probeWaits')!;
+    await a.controller.command(p.key, 'cancel', waits.id);
+    await until(() => opNamed(a, p.key, 'probeWaits')?.status === 'Canceled', 'canceled while paused');
+    await vscode.commands.executeCommand('workbench.action.debug.continue');
+    await until(() => a.store.process(p.key)?.paused === false && opNamed(a, p.key, 'afterBreak'), 'running again, with the op made after the break');
+  });
+
+  it('pausing a parent marks only the parent paused, not its child', async () => {
+    const a = await api();
+    const before = new Set(a.store.processes().map((p) => p.key));
+    const session = await startProbe('probe pause family', { PROBE_CHILD: '1', PROBE_BREAK: '1' });
+    stopLater(session);
+    const parent = await until(() => a.store.processes().find((x) => !before.has(x.key) && isProbe(x) && x.paused), 'the parent paused');
+    const child = await until(() => a.store.processes().find((x) => !before.has(x.key) && isProbe(x, true) && opNamed(a, x.key, 'probeWaits')), 'the child');
+    assert.equal(a.store.process(child.key)?.paused, false);
+    // The child still runs: a cancel goes over its channel and it answers.
+    await a.controller.command(child.key, 'cancel', opNamed(a, child.key, 'probeWaits')!.id);
+    await until(() => opNamed(a, child.key, 'probeWaits')?.status === 'Canceled', 'the child canceled');
+    assert.equal(a.store.process(parent.key)?.paused, true);
+  });
+
+  it('a finished parent with a running child: hiding finished keeps the child visible', async () => {
+    const a = await api();
+    const before = new Set(a.store.processes().map((p) => p.key));
+    const session = await startProbe('probe hide');
+    stopLater(session);
+    cleanups.push(() => a.tree.setFilter({}));
+    const p = await until(() => a.store.processes().find((x) => !before.has(x.key) && isProbe(x) && opNamed(a, x.key, 'orphanChild') && opNamed(a, x.key, 'finishedParent')?.status === 'Completed'), 'the program');
+    a.tree.setFilter({ hideFinished: true });
+    const visible: string[] = [];
+    const walk = (e: ReturnType<ExtensionApi['tree']['getChildren']>[number]) => {
+      visible.push(String(a.tree.getTreeItem(e).label));
+      for (const c of a.tree.getChildren(e)) walk(c);
+    };
+    walk(a.tree.processElement(p.key));
+    assert.ok(visible.includes('orphanChild'), visible.join(', '));
+    // No match: an empty list, not an error.
+    a.tree.setFilter({ text: 'no-such-operation-anywhere' });
+    assert.deepEqual(a.tree.getChildren(a.tree.processElement(p.key)), []);
+    // #id finds a nested op.
+    const nested = opNamed(a, p.key, 'orphanChild')!;
+    a.tree.setFilter({ text: `#${nested.id}` });
+    assert.deepEqual(a.tree.getChildren(a.tree.processElement(p.key)).map((e) => a.tree.getTreeItem(e).label), ['orphanChild']);
+  });
+
+  it('lowering retention.maxFinished at run time drops the old finished ops', async () => {
+    const a = await api();
+    const before = new Set(a.store.processes().map((p) => p.key));
+    const session = await startProbe('probe retention');
+    stopLater(session);
+    const p = await until(() => a.store.processes().find((x) => !before.has(x.key) && isProbe(x) && opNamed(a, x.key, /^env /)?.status === 'Completed'), 'the program');
+    const finishedElement = a.tree.opElement(p.key, opNamed(a, p.key, /^env /)!.id);
+    const config = vscode.workspace.getConfiguration('asyncOperations');
+    await config.update('retention.maxFinished', 0, vscode.ConfigurationTarget.Global);
+    cleanups.push(() => config.update('retention.maxFinished', undefined, vscode.ConfigurationTarget.Global));
+    await until(() => !opNamed(a, p.key, /^env /), 'the finished op to go');
+    assert.ok(opNamed(a, p.key, 'probeWaits'), 'running ops stay');
+    assert.ok(!a.tree.getChildren(a.tree.processElement(p.key)).includes(finishedElement));
+  });
+});
