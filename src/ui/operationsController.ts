@@ -24,6 +24,9 @@ export class OperationsController implements vscode.Disposable {
   private readonly paused = new Map<string, PausedTarget>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly taps = new Set<MessageTap>();
+  /** How many times each debug session resumed: a snapshot read that began before the latest
+   *  resume is stale (the program ran on), so it must neither replace the state nor mark it paused. */
+  private readonly resumes = new WeakMap<vscode.DebugSession, number>();
   /** Processes of a session being restarted: removed when they close, the new launch replaces them. */
   private readonly retiring = new Set<string>();
 
@@ -134,8 +137,10 @@ export class OperationsController implements vscode.Disposable {
   }
 
   private async onStopped(target: PausedTarget): Promise<void> {
+    const resumesBefore = this.resumes.get(target.session) ?? 0;
     try {
       const snapshot = await readPausedSnapshot(target);
+      if ((this.resumes.get(target.session) ?? 0) !== resumesBefore) return; // continued meanwhile
       const process = this.store.processes().find((p) => p.connected && p.hello.pid === snapshot.pid);
       if (!process || snapshot.text === null) return;
       this.paused.set(process.key, target);
@@ -148,6 +153,7 @@ export class OperationsController implements vscode.Disposable {
   }
 
   private onContinued(session: vscode.DebugSession): void {
+    this.resumes.set(session, (this.resumes.get(session) ?? 0) + 1);
     for (const [key, target] of this.paused) if (target.session === session) this.unpause(key);
   }
 
@@ -165,6 +171,7 @@ export class OperationsController implements vscode.Disposable {
       await this.onStopped(target); // show the effect now, while still paused
       return;
     }
+    if (this.store.process(key)?.source === 'trace') throw new CommandError('READ_ONLY', 'it comes from a trace file, which is read-only');
     const connection = this.connections.get(key);
     if (!connection) throw new CommandError('DISCONNECTED', 'the process is no longer connected');
     await connection.command(type, id);
