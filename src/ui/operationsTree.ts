@@ -60,6 +60,14 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
       // do that at most once a second.
       this.scheduleCountRefresh(process);
       for (const id of ids) {
+        if (!this.store.op(key, id)) {
+          // Dropped (retention, Clear Finished): its row leaves its parent's list. A nested op's
+          // parent is reported changed too; a root op's is the process. Its element is forgotten,
+          // so long sessions do not keep one per op ever shown.
+          known?.delete(id);
+          elements.add(process);
+          continue;
+        }
         const element = known?.get(id);
         if (element) elements.add(element);
         // A new op (or one that may appear or vanish under hideFinished) changes its parent's rows.

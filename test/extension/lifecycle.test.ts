@@ -227,12 +227,23 @@ describe('debug sessions over their life', function () {
     const session = await startProbe('probe retention');
     stopLater(session);
     const p = await until(() => a.store.processes().find((x) => !before.has(x.key) && isProbe(x) && opNamed(a, x.key, /^env /)?.status === 'Completed'), 'the program');
-    const finishedElement = a.tree.opElement(p.key, opNamed(a, p.key, /^env /)!.id);
+    // As the view does: the roots, then this process's rows.
+    a.tree.getChildren();
+    const finishedElement = a.tree.getChildren(a.tree.processElement(p.key)).find((e) => e.type === 'op' && /^env /.test(a.store.op(e.key, e.id)!.name))!;
+    a.store.flushChanges();
+    const fired: unknown[] = [];
+    const listener = a.tree.onDidChangeTreeData((e) => fired.push(...(Array.isArray(e) ? e : [e])));
+    cleanups.push(() => listener.dispose());
     const config = vscode.workspace.getConfiguration('asyncOperations');
     await config.update('retention.maxFinished', 0, vscode.ConfigurationTarget.Global);
     cleanups.push(() => config.update('retention.maxFinished', undefined, vscode.ConfigurationTarget.Global));
     await until(() => !opNamed(a, p.key, /^env /), 'the finished op to go');
     assert.ok(opNamed(a, p.key, 'probeWaits'), 'running ops stay');
+    a.store.flushChanges();
     assert.ok(!a.tree.getChildren(a.tree.processElement(p.key)).includes(finishedElement));
+    // The view is told to redraw the rows around it, never the dropped row itself (it would show "(dropped)").
+    assert.ok(!fired.includes(finishedElement), 'the dropped op\'s own row was refreshed');
+    assert.ok(fired.includes(a.tree.processElement(p.key)) || fired.includes(undefined));
+    assert.notEqual(a.tree.opElement(p.key, opNamed(a, p.key, 'probeWaits')!.id), undefined);
   });
 });
