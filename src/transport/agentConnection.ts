@@ -5,6 +5,9 @@ import type { IDisposable } from '../common/disposable';
 import { LineSplitter } from '../protocol/lineSplitter';
 import type { AgentMessage, ClientMessage, HelloMessage, ReplyMessage } from '../protocol/messages';
 
+/** The program did not answer in time (paused or busy); the request still applies when it runs. */
+export const NO_ANSWER = 'NO_ANSWER';
+
 export class CommandError extends Error {
   constructor(readonly code: string, message: string) {
     super(message);
@@ -42,7 +45,7 @@ export class AgentConnection implements IDisposable {
   }
   readonly onClose = this.closed.event;
 
-  constructor(private readonly socket: Socket) {
+  constructor(private readonly socket: Socket, private readonly answerMs = 5000) {
     const splitter = new LineSplitter({
       line: (text) => this.receive(text),
       tooLong: () => this.badLines++,
@@ -107,7 +110,17 @@ export class AgentConnection implements IDisposable {
     if (this.isClosed) return Promise.reject(new CommandError('DISCONNECTED', 'the process is no longer connected'));
     const req = this.nextReq++;
     return new Promise<void>((resolve, reject) => {
-      this.pending.set(req, { resolve, reject });
+      // A program that runs no JavaScript (paused, or busy in a long synchronous stretch) answers
+      // late: say so instead of leaving the user waiting; the command still applies when it runs.
+      const timer = setTimeout(() => {
+        this.pending.delete(req);
+        reject(new CommandError(NO_ANSWER, `the program has not answered in ${this.answerMs / 1000} s (paused or busy?); it applies the request when it runs again`));
+      }, this.answerMs);
+      const done = (settle: () => void) => {
+        clearTimeout(timer);
+        settle();
+      };
+      this.pending.set(req, { resolve: () => done(resolve), reject: (error) => done(() => reject(error)) });
       this.send(make(req));
     });
   }

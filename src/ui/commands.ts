@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { OperationStoreApi, OpFilter, OpView } from '../core/model';
 import { Commands, ContextKeys } from '../contributions';
-import { CommandError } from '../transport/agentConnection';
+import { CommandError, NO_ANSWER } from '../transport/agentConnection';
 import { ContextKey } from './contextKey';
 import { formatFilter, parseFilter } from './filterInput';
 import type { OperationsController } from './operationsController';
@@ -34,7 +34,9 @@ export function registerViewCommands(
     try {
       await controller.command(found.key, type, found.op.id);
     } catch (error) {
-      void vscode.window.showErrorMessage(describeFailure(type, found.op, error));
+      const message = describeFailure(type, found.op, error);
+      if (error instanceof CommandError && error.code === NO_ANSWER) void vscode.window.showWarningMessage(message);
+      else void vscode.window.showErrorMessage(message);
     }
   };
 
@@ -49,17 +51,17 @@ export function registerViewCommands(
     vscode.commands.registerCommand(Commands.CancelOperation, (e?: TreeElement) => run('cancel', e)),
     vscode.commands.registerCommand(Commands.CloseOperation, (e?: TreeElement) => run('close', e)),
     vscode.commands.registerCommand(Commands.CancelAllPending, async () => {
-      const failures: string[] = [];
-      let count = 0;
+      // All at once: a program that answers late must not make the user wait op by op.
+      const requests: Promise<string | undefined>[] = [];
       for (const process of store.processes()) {
         if (!process.connected) continue;
         for (const op of pendingOps(store, process.key)) {
-          count++;
-          await controller.command(process.key, 'cancel', op.id).catch((error) => failures.push(describeFailure('cancel', op, error)));
+          requests.push(controller.command(process.key, 'cancel', op.id).then(() => undefined, (error) => describeFailure('cancel', op, error)));
         }
       }
-      if (failures.length) void vscode.window.showErrorMessage(`${failures.length} of ${count} cancellations failed. ${failures[0]}`);
-      else if (count === 0) void vscode.window.showInformationMessage('No pending operations to cancel.');
+      const failures = (await Promise.all(requests)).filter((f): f is string => f !== undefined);
+      if (failures.length) void vscode.window.showErrorMessage(`${failures.length} of ${requests.length} cancellations failed. ${failures[0]}`);
+      else if (requests.length === 0) void vscode.window.showInformationMessage('No pending operations to cancel.');
     }),
     vscode.commands.registerCommand(Commands.ClearFinished, () => store.clearFinished()),
     vscode.commands.registerCommand(Commands.Filter, async () => {
@@ -108,6 +110,9 @@ function* pendingOps(store: OperationStoreApi, key: string, parent: number | nul
 
 export function describeFailure(type: 'cancel' | 'close', op: OpView, error: unknown): string {
   const verb = type === 'cancel' ? 'cancel' : 'close';
+  if (error instanceof CommandError && error.code === NO_ANSWER) {
+    return `${verb === 'cancel' ? 'Cancel' : 'Close'} of "${op.name}" #${op.id} is waiting: ${error.message}.`;
+  }
   if (error instanceof CommandError) {
     const why = error.code === 'E_ILLEGAL_STATE_CHANGE' && type === 'close'
       ? 'it is still running; cancel it first, or wait until it finishes'

@@ -122,3 +122,34 @@ describe('channel directories', () => {
     }
   });
 });
+
+describe('commands to a program that cannot answer', function () {
+  this.timeout(20_000);
+
+  it('a stopped program\'s command fails with NO_ANSWER instead of hanging, and applies once it runs', async function () {
+    if (process.platform === 'win32') this.skip();
+    const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'asyncops-noanswer-'));
+    const address = path.join(dir, 'channel.sock');
+    const server = require('node:net').createServer() as import('node:net').Server;
+    await new Promise<void>((resolve) => server.listen(address, resolve));
+    const accepted = new Promise<import('node:net').Socket>((resolve) => server.once('connection', resolve));
+    const child = run({ ASYNCINFO_CHANNEL: address });
+    try {
+      const { AgentConnection: Connection } = await import('../../../src/transport/agentConnection');
+      const connection = new Connection(await accepted, 300);
+      const snapshot = await messagesUntil(connection, (m) => m.type === 'snapshotEnd');
+      const created = snapshot.find((m) => m.type === 'created');
+      assert.ok(created && created.type === 'created');
+      process.kill(child.pid!, 'SIGSTOP'); // like a breakpoint: no JavaScript runs
+      await assert.rejects(connection.command('cancel', created.id), (e: CommandError) => e.code === 'NO_ANSWER' && /not answered/.test(e.message));
+      const canceled = messagesUntil(connection, (m) => m.type === 'canceled' && m.id === created.id);
+      process.kill(child.pid!, 'SIGCONT');
+      await canceled; // the request was not lost
+      connection.dispose();
+    } finally {
+      child.kill('SIGKILL');
+      server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
