@@ -24,6 +24,8 @@ export class OperationsController implements vscode.Disposable {
   private readonly paused = new Map<string, PausedTarget>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly taps = new Set<MessageTap>();
+  /** Session tokens of agents we loaded into programs we attached to. */
+  private readonly injectedTokens = new Set<string>();
   /** How many times each debug session resumed: a snapshot read that began before the latest
    *  resume is stale (the program ran on), so it must neither replace the state nor mark it paused. */
   private readonly resumes = new WeakMap<vscode.DebugSession, number>();
@@ -98,6 +100,7 @@ export class OperationsController implements vscode.Disposable {
     if (!this.attachInjection || !channel || !this.attachInjection.enabled()) return;
     const token = randomUUID();
     this.sessions.set(token, rootOf(session));
+    this.injectedTokens.add(token);
     try {
       const result = await loadAgentThroughDebugger(session, this.attachInjection.agentPath, channel, token);
       if (result !== 'ok') this.log.debugInfo(`agent not loaded into "${session.name}": ${result}`);
@@ -128,11 +131,17 @@ export class OperationsController implements vscode.Disposable {
   private sessionEnded(session: vscode.DebugSession): void {
     for (const [key, target] of this.paused) if (target.session === session) this.unpause(key);
     if (session.parentSession) return;
-    const token = sessionToken(session);
-    if (!token || this.sessions.get(token) !== session) return;
-    this.sessions.delete(token);
-    for (const process of this.store.processes()) {
-      if (process.hello.session === token && !process.connected) this.store.removeProcess(process.key);
+    for (const [token, root] of this.sessions) {
+      if (root !== session) continue;
+      this.sessions.delete(token);
+      const injected = this.injectedTokens.delete(token);
+      for (const process of this.store.processes()) {
+        if (process.hello.session !== token) continue;
+        // A launched program exits with its session (its channel closes on its own); a program
+        // we attached to keeps running: detaching ends our view of it too.
+        if (!process.connected) this.store.removeProcess(process.key);
+        else if (injected) this.forget(process.key);
+      }
     }
   }
 

@@ -114,6 +114,10 @@ describe('processes in the view', function () {
     assert.ok(found.hello.session, 'tied to the debug session');
     const op = await until(() => a.store.children(found.key, null, 0, 10).find((o) => o.name === 'serveRequests'), 'its op, from before the attach');
     assert.equal(op.status, 'Started');
+    // Detaching ends the view of it too (the program itself runs on).
+    await vscode.debug.stopDebugging(session);
+    await until(() => !a.store.process(found.key), 'the process to leave the view after detaching');
+    assert.equal(program.exitCode, null, 'the program still runs');
   });
   }
 
