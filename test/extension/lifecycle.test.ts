@@ -5,15 +5,10 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { OpView, ProcessView } from '../../src/core/model';
 import type { ExtensionApi } from '../../src/extension';
-import { extensionId, fixture, until, withTimeout } from './support';
+import { allOps, extensionApi } from './api';
+import { fixture, until, withTimeout } from './support';
 
-async function api(): Promise<ExtensionApi> {
-  return vscode.extensions.getExtension<ExtensionApi>(extensionId)!.activate();
-}
 
-function allOps(a: ExtensionApi, key: string, parent: number | null = null): OpView[] {
-  return a.store.children(key, parent, 0, 100_000).flatMap((op) => [op, ...allOps(a, key, op.id)]);
-}
 
 function opNamed(a: ExtensionApi, key: string, name: string | RegExp): OpView | undefined {
   return allOps(a, key).find((op) => (typeof name === 'string' ? op.name === name : name.test(op.name)));
@@ -62,7 +57,7 @@ describe('debug sessions over their life', function () {
   const stopLater = (session: vscode.DebugSession) => cleanups.push(() => vscode.debug.stopDebugging(session));
 
   it('two sessions at once: each process under its own session; ending one leaves the other', async () => {
-    const a = await api();
+    const a = await extensionApi();
     const before = new Set(a.store.processes().map((p) => p.key));
     const one = await startProbe('probe one');
     stopLater(one);
@@ -86,7 +81,7 @@ describe('debug sessions over their life', function () {
   });
 
   it('restarting a session: the old process goes, the new one shows, once', async () => {
-    const a = await api();
+    const a = await extensionApi();
     const before = new Set(a.store.processes().map((p) => p.key));
     const session = await startProbe('probe restart');
     stopLater(session);
@@ -104,7 +99,7 @@ describe('debug sessions over their life', function () {
   });
 
   it('a program that exits on its own goes when its session ends, leaving nothing behind', async () => {
-    const a = await api();
+    const a = await extensionApi();
     const before = new Set(a.store.processes().map((p) => p.key));
     const seen = new Set<string>();
     const tap = a.controller.addTap((key) => seen.add(key));
@@ -125,7 +120,7 @@ describe('debug sessions over their life', function () {
   });
 
   it('a child that exited stays, shown as exited; Cancel on it says so', async () => {
-    const a = await api();
+    const a = await extensionApi();
     const before = new Set(a.store.processes().map((p) => p.key));
     const session = await startProbe('probe family', { PROBE_CHILD: '1', PROBE_CHILD_EXIT_MS: '800' });
     stopLater(session);
@@ -141,7 +136,7 @@ describe('debug sessions over their life', function () {
   });
 
   it('Close on a Started op tells the user to cancel it first', async () => {
-    const a = await api();
+    const a = await extensionApi();
     const before = new Set(a.store.processes().map((p) => p.key));
     const session = await startProbe('probe close');
     stopLater(session);
@@ -153,7 +148,7 @@ describe('debug sessions over their life', function () {
   });
 
   it('the launch config\'s own NODE_OPTIONS and ASYNCINFO_SITES are kept', async () => {
-    const a = await api();
+    const a = await extensionApi();
     const before = new Set(a.store.processes().map((p) => p.key));
     const session = await startProbe('probe env', { NODE_OPTIONS: '--max-old-space-size=300', ASYNCINFO_SITES: 'async' });
     stopLater(session);
@@ -165,7 +160,7 @@ describe('debug sessions over their life', function () {
   });
 
   it('stepping at a breakpoint inside an op\'s work keeps the view paused and exact; continuing unpauses it', async () => {
-    const a = await api();
+    const a = await extensionApi();
     const before = new Set(a.store.processes().map((p) => p.key));
     const session = await startProbe('probe step', { PROBE_BREAK: '1' });
     stopLater(session);
@@ -185,7 +180,7 @@ describe('debug sessions over their life', function () {
   });
 
   it('pausing a parent marks only the parent paused, not its child', async () => {
-    const a = await api();
+    const a = await extensionApi();
     const before = new Set(a.store.processes().map((p) => p.key));
     const session = await startProbe('probe pause family', { PROBE_CHILD: '1', PROBE_BREAK: '1' });
     stopLater(session);
@@ -199,7 +194,7 @@ describe('debug sessions over their life', function () {
   });
 
   it('a finished parent with a running child: hiding finished keeps the child visible', async () => {
-    const a = await api();
+    const a = await extensionApi();
     const before = new Set(a.store.processes().map((p) => p.key));
     const session = await startProbe('probe hide');
     stopLater(session);
@@ -223,7 +218,7 @@ describe('debug sessions over their life', function () {
   });
 
   it('lowering retention.maxFinished at run time drops the old finished ops', async () => {
-    const a = await api();
+    const a = await extensionApi();
     const before = new Set(a.store.processes().map((p) => p.key));
     const session = await startProbe('probe retention');
     stopLater(session);

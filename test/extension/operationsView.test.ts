@@ -5,19 +5,11 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { OpView, ProcessView } from '../../src/core/model';
-import { extensionId, fixture, until, withTimeout } from './support';
-
-async function api(): Promise<ExtensionApi> {
-  const extension = vscode.extensions.getExtension<ExtensionApi>(extensionId);
-  assert.ok(extension);
-  return extension.activate();
-}
+import { allOps, extensionApi } from './api';
+import { fixture, until, withTimeout } from './support';
 
 
-function allOps(a: ExtensionApi, key: string, parent: number | null = null): OpView[] {
-  const ops = a.store.children(key, parent, 0, 100_000);
-  return ops.flatMap((op) => [op, ...allOps(a, key, op.id)]);
-}
+
 
 function opNamed(a: ExtensionApi, process: ProcessView, name: string): OpView | undefined {
   return allOps(a, process.key).find((op) => op.name === name);
@@ -33,7 +25,7 @@ describe('Async Operations view', function () {
   });
 
   it('shows a debugged program\'s operations; Cancel and Close act on them, also while paused', async () => {
-    const a = await api();
+    const a = await extensionApi();
     const name = 'view: app.js';
     const started = new Promise<vscode.DebugSession>((resolve) => {
       const l = vscode.debug.onDidStartDebugSession((s) => s.name === name && (l.dispose(), resolve(s)));
@@ -109,7 +101,7 @@ describe('Lifecycle traces', function () {
   const path = require('node:path') as typeof import('node:path');
 
   it('a recorded trace reopens read-only with the same operations', async () => {
-    const a = await api();
+    const a = await extensionApi();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncops-trace-'));
     const file = path.join(dir, 'run.ndjson');
     const name = 'trace: app.js';

@@ -2,16 +2,16 @@
 // "show more" row, and the store keeps up.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../src/extension';
 import type { TreeElement } from '../../src/ui/operationsTree';
-import { extensionId, fixture, until, withTimeout } from './support';
+import { extensionApi } from './api';
+import { fixture, until, withTimeout } from './support';
 
 
 describe('scale', function () {
   this.timeout(120_000);
 
   it('pages 100,000 live children of one op', async () => {
-    const a = await vscode.extensions.getExtension<ExtensionApi>(extensionId)!.activate();
+    const a = await extensionApi();
     const before = new Set(a.store.processes().map((p) => p.key));
     const name = 'scale: many.js';
     const started = new Promise<vscode.DebugSession>((resolve) => {

@@ -6,14 +6,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../src/extension';
-import { extensionId, fixture, repoRoot, until, withTimeout } from './support';
+import { extensionApi } from './api';
+import { fixture, repoRoot, until, withTimeout } from './support';
 
-async function api(): Promise<ExtensionApi> {
-  const extension = vscode.extensions.getExtension<ExtensionApi>(extensionId);
-  assert.ok(extension);
-  return extension.activate();
-}
 
 
 async function startSession(name: string, program: string): Promise<vscode.DebugSession> {
@@ -32,7 +27,7 @@ describe('processes in the view', function () {
   });
 
   it('a debuggee\'s child process appears as its own process of the same session', async () => {
-    const a = await api();
+    const a = await extensionApi();
     const before = new Set(a.store.processes().map((p) => p.key));
     const session = await startSession('family', fixture('view', 'family.js'));
     cleanups.push(() => vscode.debug.stopDebugging(session));
@@ -58,7 +53,7 @@ describe('processes in the view', function () {
   });
 
   it('a node-terminal launch gets the agent too', async () => {
-    const a = await api();
+    const a = await extensionApi();
     const before = new Set(a.store.processes().map((p) => p.key));
     const ok = await vscode.debug.startDebugging(undefined, {
       type: 'node-terminal', request: 'launch', name: 'terminal launch', command: `node ${JSON.stringify(fixture('view', 'family.js'))}`,
@@ -74,7 +69,7 @@ describe('processes in the view', function () {
   });
 
   it('injects nothing when asyncOperations.injectAgent is off', async () => {
-    const a = await api();
+    const a = await extensionApi();
     const config = vscode.workspace.getConfiguration('asyncOperations');
     await config.update('injectAgent', false, vscode.ConfigurationTarget.Global);
     cleanups.push(() => config.update('injectAgent', undefined, vscode.ConfigurationTarget.Global));
@@ -89,7 +84,7 @@ describe('processes in the view', function () {
 
   for (const dormant of [false, true]) {
   it(`loads the agent into a running program when the user attaches the debugger to it${dormant ? ' (the agent was preloaded, dormant)' : ''}`, async () => {
-    const a = await api();
+    const a = await extensionApi();
     const preload = dormant ? ['--require', path.join(repoRoot, 'dist', 'agent.js')] : [];
     const program = spawn(process.execPath, [...preload, '--inspect=127.0.0.1:0', fixture('view', 'listening.js')], {
       env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'ignore', 'pipe'],
@@ -122,7 +117,7 @@ describe('processes in the view', function () {
   }
 
   it('passes the creation-site setting to the program (off: no sites)', async () => {
-    const a = await api();
+    const a = await extensionApi();
     const config = vscode.workspace.getConfiguration('asyncOperations');
     await config.update('creationSites', 'off', vscode.ConfigurationTarget.Global);
     cleanups.push(() => config.update('creationSites', undefined, vscode.ConfigurationTarget.Global));
@@ -138,7 +133,7 @@ describe('processes in the view', function () {
   });
 
   it('attaches to a program listening on TCP with a token, and cancels its op', async () => {
-    const a = await api();
+    const a = await extensionApi();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncops-attach-'));
     const addressFile = path.join(dir, 'address');
     const token = 'test-token-' + Math.random().toString(36).slice(2);

@@ -5,15 +5,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { OpView } from '../../src/core/model';
 import type { ExtensionApi } from '../../src/extension';
-import { extensionId, fixture, until, withTimeout } from './support';
+import { allOps, extensionApi } from './api';
+import { fixture, until, withTimeout } from './support';
 
 const HELLO = '{"type":"hello","protocol":1,"pid":7,"ppid":1,"title":"node","argv":["node","x.js"],"cwd":"/","node":"v20","session":null,"timeOrigin":0}';
 
-function allOps(a: ExtensionApi, key: string, parent: number | null = null): OpView[] {
-  return a.store.children(key, parent, 0, 100_000).flatMap((op) => [op, ...allOps(a, key, op.id)]);
-}
 
 function openTrace(file: string): Promise<unknown> {
   return Promise.resolve(vscode.commands.executeCommand('asyncOperations.openTrace', vscode.Uri.file(file)));
@@ -25,7 +22,7 @@ describe('trace files', function () {
   let a: ExtensionApi;
   const cleanups: (() => unknown)[] = [];
   beforeEach(async () => {
-    a = await vscode.extensions.getExtension<ExtensionApi>(extensionId)!.activate();
+    a = await extensionApi();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncops-traces-'));
   });
   afterEach(async () => {

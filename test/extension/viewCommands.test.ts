@@ -3,17 +3,15 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
-import type { OpView, ProcessView } from '../../src/core/model';
+import type { ProcessView } from '../../src/core/model';
 import type { TreeElement } from '../../src/ui/operationsTree';
-import { extensionId, fixture, until, withTimeout } from './support';
+import { allOps, extensionApi } from './api';
+import { fixture, until, withTimeout } from './support';
 
 function labels(a: ExtensionApi, elements: TreeElement[]): string[] {
   return elements.map((e) => String(a.tree.getTreeItem(e).label));
 }
 
-function allOps(a: ExtensionApi, key: string, parent: number | null = null): OpView[] {
-  return a.store.children(key, parent, 0, 100_000).flatMap((op) => [op, ...allOps(a, key, op.id)]);
-}
 
 describe('view commands', function () {
   this.timeout(60_000);
@@ -22,7 +20,7 @@ describe('view commands', function () {
   let process: ProcessView;
 
   before(async () => {
-    a = await vscode.extensions.getExtension<ExtensionApi>(extensionId)!.activate();
+    a = await extensionApi();
     const before = new Set(a.store.processes().map((p) => p.key));
     const started = new Promise<vscode.DebugSession>((resolve) => {
       const l = vscode.debug.onDidStartDebugSession((s) => s.name === 'commands' && (l.dispose(), resolve(s)));
