@@ -1,5 +1,6 @@
 // Every command, view, context key and setting id the extension contributes, in one place.
 // package.json declares the same ids; a unit test keeps the two in step.
+import type { ParentMode, SiteMode } from './protocol/environment';
 
 export const VIEW_ID = 'asyncOperations.view';
 export const OUTPUT_NAME = 'Async Operations';
@@ -40,6 +41,23 @@ export const enum Settings {
   FinishedTtlSeconds = 'retention.finishedSeconds',
   PageSize = 'pageSize',
 }
+
+/** Each setting's default; package.json declares the same (a unit test keeps them in step). */
+export const SETTING_DEFAULTS: {
+  [Settings.InjectAgent]: boolean;
+  [Settings.CreationSites]: SiteMode;
+  [Settings.Parents]: ParentMode;
+  [Settings.MaxFinished]: number;
+  [Settings.FinishedTtlSeconds]: number;
+  [Settings.PageSize]: number;
+} = {
+  [Settings.InjectAgent]: true,
+  [Settings.CreationSites]: 'frame',
+  [Settings.Parents]: 'async',
+  [Settings.MaxFinished]: 10_000,
+  [Settings.FinishedTtlSeconds]: 0,
+  [Settings.PageSize]: 1000,
+};
 
 /** contextValue of tree rows; `when` clauses in package.json match these. */
 export const enum RowContext {

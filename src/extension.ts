@@ -1,18 +1,18 @@
 // Wiring only: every listener, command, view and process goes into context.subscriptions.
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { LifecycleLog } from './core/lifecycleLog';
 import { OperationStore } from './core/operationStore';
-import { CONFIG_SECTION, Commands, ContextKeys, OUTPUT_NAME, Settings, VIEW_ID } from './contributions';
+import { CONFIG_SECTION, Commands, ContextKeys, OUTPUT_NAME, SETTING_DEFAULTS, Settings, VIEW_ID } from './contributions';
+import { OperationsFeed } from './session/operationsFeed';
 import { ChannelServer } from './transport/channelServer';
 import { attachInteractively, type AttachArgs } from './ui/attachCommand';
 import { registerViewCommands } from './ui/commands';
 import { ContextKey } from './ui/contextKey';
+import { VsCodeDebugEvents } from './ui/debugEvents';
 import { DebugInjection } from './ui/debugInjection';
-import { LifecycleLog } from './ui/lifecycleLog';
-import { OperationsController } from './ui/operationsController';
 import { OperationsTree } from './ui/operationsTree';
-import { PauseTracker } from './ui/pausedSessions';
-import { RestartTracker } from './ui/sessionRestarts';
+import { outputLogger } from './ui/outputLogger';
 import { PendingStatusBar, pendingTotal } from './ui/statusBar';
 import { registerTraceCommands } from './ui/traceCommands';
 
@@ -20,43 +20,42 @@ export interface ExtensionApi {
   readonly store: OperationStore;
   readonly channelAddress: string | undefined;
   readonly tree: OperationsTree;
-  readonly controller: OperationsController;
+  readonly feed: OperationsFeed;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
   const subs = context.subscriptions;
   const config = () => vscode.workspace.getConfiguration(CONFIG_SECTION);
   const retention = () => ({
-    maxFinished: config().get<number>(Settings.MaxFinished, 10000),
-    finishedTtlMs: config().get<number>(Settings.FinishedTtlSeconds, 0) * 1000,
+    maxFinished: config().get(Settings.MaxFinished, SETTING_DEFAULTS[Settings.MaxFinished]),
+    finishedTtlMs: config().get(Settings.FinishedTtlSeconds, SETTING_DEFAULTS[Settings.FinishedTtlSeconds]) * 1000,
   });
 
   const store = new OperationStore({ retention: retention() });
   subs.push({ dispose: () => store.dispose() });
   const output = vscode.window.createOutputChannel(OUTPUT_NAME, { log: true });
   subs.push(output);
-  const log = new LifecycleLog(output, (key, id) => store.op(key, id)?.name);
+  const log = new LifecycleLog(outputLogger(output), (key, id) => store.op(key, id)?.name);
 
   let server: ChannelServer | undefined;
   const agentPath = path.join(context.extensionPath, 'dist', 'agent.js');
-  const pauses = new PauseTracker();
-  const restarts = new RestartTracker();
-  const controller = new OperationsController(store, log, pauses, restarts, {
+  const debugEvents = new VsCodeDebugEvents();
+  const feed = new OperationsFeed(store, log, debugEvents, {
     agentPath,
     channel: () => server?.address,
-    enabled: () => config().get<boolean>(Settings.InjectAgent, true),
+    enabled: () => config().get(Settings.InjectAgent, SETTING_DEFAULTS[Settings.InjectAgent]),
   });
-  subs.push(pauses, restarts, controller);
+  subs.push(debugEvents, feed);
 
   try {
     server = await ChannelServer.start();
-    subs.push(server, server.onDidConnect((connection) => controller.adopt(connection, 'debug')));
+    subs.push(server, server.onDidConnect((connection) => feed.adopt(connection, 'debug')));
   } catch (error) {
     output.error(`Could not open the debug channel; operations of debugged programs will not show: ${(error as Error).message}`);
   }
   subs.push(new DebugInjection(agentPath, () => server?.address));
 
-  const tree = new OperationsTree(store, () => config().get<number>(Settings.PageSize, 1000), (p) => controller.sessionName(p.hello.session));
+  const tree = new OperationsTree(store, () => config().get(Settings.PageSize, SETTING_DEFAULTS[Settings.PageSize]), (p) => feed.sessionName(p.hello.session));
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   subs.push(tree, view);
 
@@ -70,14 +69,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   updateView();
 
   subs.push(new PendingStatusBar(store));
-  subs.push(...registerViewCommands(store, tree, view, controller));
-  subs.push(...registerTraceCommands(store, controller));
-  subs.push(vscode.commands.registerCommand(Commands.Attach, (args?: AttachArgs) => attachInteractively(controller, args)));
+  subs.push(...registerViewCommands(store, tree, view, feed));
+  subs.push(...registerTraceCommands(store, feed));
+  subs.push(vscode.commands.registerCommand(Commands.Attach, (args?: AttachArgs) => attachInteractively(feed, args)));
   subs.push(vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration(CONFIG_SECTION)) store.setRetention(retention());
   }));
 
-  return { store, channelAddress: server?.address, tree, controller };
+  return { store, channelAddress: server?.address, tree, feed };
 }
 
 export function deactivate(): void {}

@@ -1,5 +1,6 @@
 // The agent's settings, read once from the environment (see the protocol's "Starting the agent").
 import { parseAddress, type ChannelAddress } from '../protocol/address';
+import { ENV } from '../protocol/environment';
 
 export interface AgentConfig {
   /** Connect out to this client (ASYNCINFO_CHANNEL). */
@@ -14,14 +15,7 @@ export interface AgentConfig {
   session: string | null;
 }
 
-export const ENV = {
-  channel: 'ASYNCINFO_CHANNEL',
-  listen: 'ASYNCINFO_LISTEN',
-  listenFile: 'ASYNCINFO_LISTEN_FILE',
-  token: 'ASYNCINFO_TOKEN',
-  trace: 'ASYNCINFO_TRACE',
-  session: 'ASYNCINFO_SESSION',
-} as const;
+export { ENV };
 
 /** Variables a child would fight its parent over (one port, one file), unless they hold `%p`. */
 const PER_PROCESS = [ENV.listen, ENV.listenFile, ENV.trace];

@@ -3,11 +3,11 @@
 // Dormant unless one of its environment variables is set; loaded twice, the second copy does nothing;
 // in worker threads it does nothing either.
 import { isMainThread } from 'worker_threads';
+import { AGENT_KEY } from '../protocol/environment';
 import { childrenInherit, readConfig } from './config';
 import { Agent, type AgentStats } from './agent';
 
-/** `globalThis[Symbol.for(AGENT_KEY)]`: the running agent's stats; its presence guards against a second copy. */
-export const AGENT_KEY = 'asyncinfo.agent.v1';
+export { AGENT_KEY };
 
 export interface AgentHandle {
   readonly version: 1;

@@ -60,7 +60,7 @@ function applyCreated(process: ProcessState, msg: Extract<LifecycleMessage, { ty
   const epoch = process.epoch;
   let record = process.ops.get(msg.id);
   if (record && epoch && record.seq < epoch.firstNewSeq) epoch.seen.add(msg.id);
-  const stack = (msg as { stack?: unknown }).stack;
+  const stack = msg.stack;
   if (record && !(record.bits & PLACEHOLDER) && (record.closed || record.kind !== msg.kind || record.name !== msg.name)) {
     // The id was reused by a new op (ids are unique among live ops only): the old one is gone.
     process.drop(record);

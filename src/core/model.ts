@@ -42,6 +42,8 @@ export interface ProcessView {
   readonly paused: boolean;
   /** Events the agent dropped because this side read too slowly, since the last resync. */
   readonly dropped: number;
+  /** Messages refused as malformed (wrong field types, too deep, too long): dropped, not applied. */
+  readonly malformed: number;
   readonly pendingCount: number;
   readonly opCount: number;
 }
@@ -79,6 +81,8 @@ export interface OperationStoreApi {
   replaceWithSnapshot(key: string, messages: readonly AgentMessage[]): void;
   setConnected(key: string, connected: boolean): void;
   setPaused(key: string, paused: boolean): void;
+  /** Counts a message of this process that was refused as malformed. */
+  countMalformed(key: string): void;
   removeProcess(key: string): void;
   processes(): ProcessView[];
   process(key: string): ProcessView | undefined;

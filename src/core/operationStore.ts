@@ -3,6 +3,7 @@
 // through OperationStoreApi and refreshes on its coalesced change events.
 import { EventEmitter } from '../common/events';
 import type { AgentMessage, HelloMessage, LifecycleMessage } from '../protocol/messages';
+import { isLifecycleType } from '../protocol/schema';
 import { ChangeTracker } from './changeTracker';
 import { StringInterner } from './intern';
 import { applyLifecycle } from './lifecycle';
@@ -24,8 +25,6 @@ export interface OperationStoreOptions {
 }
 
 export const DEFAULT_RETENTION: RetentionPolicy = { maxFinished: 10_000, finishedTtlMs: 0 };
-
-const LIFECYCLE_TYPES = new Set(['created', 'progress', 'cancelRequested', 'completed', 'canceled', 'error', 'closed']);
 
 export class OperationStore implements OperationStoreApi {
   private readonly emitter = new EventEmitter<StoreChange>();
@@ -87,7 +86,7 @@ export class OperationStore implements OperationStoreApi {
       case 'reply':
         return; // answers to commands: the sender awaits them, not the store
       default:
-        if (LIFECYCLE_TYPES.has(message.type)) this.applyLifecycle(state, message);
+        if (isLifecycleType(message.type)) this.applyLifecycle(state, message as LifecycleMessage);
     }
   }
 
@@ -97,7 +96,7 @@ export class OperationStore implements OperationStoreApi {
     beginSnapshot(state);
     for (const m of messages) {
       if (m.type === 'dropped') state.dropped += m.count;
-      else if (LIFECYCLE_TYPES.has(m.type)) this.applyLifecycle(state, m as LifecycleMessage);
+      else if (isLifecycleType(m.type)) this.applyLifecycle(state, m as LifecycleMessage);
     }
     this.endSnapshot(state);
   }
@@ -114,6 +113,13 @@ export class OperationStore implements OperationStoreApi {
     const state = this.states.get(key);
     if (!state || state.paused === paused) return;
     state.paused = paused;
+    this.processChanged(state);
+  }
+
+  countMalformed(key: string): void {
+    const state = this.states.get(key);
+    if (!state) return;
+    state.malformed++;
     this.processChanged(state);
   }
 

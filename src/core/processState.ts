@@ -29,6 +29,7 @@ export class ProcessState implements ProcessView {
   /** Bumped on every change; filter caches are valid for one version. */
   version = 0;
   dropped = 0;
+  malformed = 0;
   connected: boolean;
   paused = false;
   epoch: SnapshotEpoch | undefined;

@@ -9,7 +9,8 @@ export function snapshotOf(state: ProcessState): LifecycleMessage[] {
   for (const r of state.ops.values()) {
     const { id } = r;
     const created: CreatedMessage = { type: 'created', id, t: r.createdT, kind: r.kind, name: r.name, parent: r.parent, site: r.site };
-    out.push(r.stack !== undefined ? ({ ...created, stack: r.stack } as CreatedMessage) : created);
+    if (r.stack !== undefined) created.stack = r.stack;
+    out.push(created);
     const endT = r.endT ?? r.createdT;
     if (r.hasProgress) out.push({ type: 'progress', id, t: r.createdT, value: r.progress });
     if (r.cancelRequested) out.push({ type: 'cancelRequested', id, t: endT, source: r.cancelSource ?? 'program' });

@@ -9,7 +9,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { AgentMessage, HelloMessage } from '../protocol/messages';
 import { MAX_LINE_BYTES } from '../protocol/messages';
 import type { OperationStoreApi } from './model';
-import { validateMessage } from './traceValidation';
+import { validateMessage } from '../protocol/validate';
 
 export { TraceRecorder } from './traceRecorder';
 
@@ -104,25 +104,23 @@ class TraceParser {
       if (endsWithoutNewline) this.fail(n, 'the file ends in the middle of this line (it was cut off while being written)');
       this.fail(n, `not JSON (${(error as Error).message})`);
     }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) this.fail(n, 'not a JSON object');
-    const message = value as Record<string, unknown>;
-    if (!('type' in message)) this.fail(n, 'the message has no "type"');
-    if (typeof message.type !== 'string' || message.type === '') this.fail(n, `"type" must be a non-empty string, not ${JSON.stringify(message.type)}`);
-    const problem = validateMessage(message);
-    if (problem) this.fail(n, problem);
-    if (message.type === 'hello') {
-      this.onHello(message as unknown as HelloMessage);
+    const decoded = validateMessage(value);
+    if (decoded.kind === 'invalid') this.fail(n, decoded.problem);
+    const type = decoded.kind === 'message' ? decoded.message.type : decoded.type;
+    if (decoded.kind === 'message' && decoded.message.type === 'hello') {
+      this.onHello(decoded.message);
       return;
     }
-    if (!this.current) this.fail(n, `the first message must be "hello", not "${message.type}"`);
+    if (!this.current) this.fail(n, `the first message must be "hello", not ${JSON.stringify(type).slice(0, 80)}`);
     let target = this.current;
-    if (message.proc !== undefined) {
-      const known = typeof message.proc === 'number' ? this.processes.get(message.proc) : undefined;
-      if (!known) this.fail(n, `unknown process: "proc": ${JSON.stringify(message.proc)} has no hello before this line`);
+    const proc = (value as { proc?: unknown }).proc;
+    if (proc !== undefined) {
+      const known = typeof proc === 'number' ? this.processes.get(proc) : undefined;
+      if (!known) this.fail(n, `unknown process: "proc": ${JSON.stringify(proc).slice(0, 40)} has no hello before this line`);
       target = known;
     }
-    if (KNOWN_TYPES.has(message.type)) target.messages.push(message as unknown as AgentMessage);
-    // other types come from newer agents: skipped, as receivers do
+    // types this version does not know come from newer agents: skipped, as receivers do
+    if (decoded.kind === 'message') target.messages.push(decoded.message);
   }
 
   finish(): TraceContents {
@@ -142,4 +140,3 @@ class TraceParser {
   }
 }
 
-const KNOWN_TYPES = new Set(['created', 'progress', 'cancelRequested', 'completed', 'canceled', 'error', 'closed', 'dropped', 'snapshotEnd']);

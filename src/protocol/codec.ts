@@ -1,6 +1,8 @@
 // NDJSON encoding of agent messages, shared by the agent, the runtime's paused-snapshot text and
 // trace writers, so a trace file and a live stream are byte-for-byte the same format.
-import type { AgentMessage, LifecycleMessage } from './messages';
+import { OP_KINDS, type AgentMessage, type LifecycleMessage } from './messages';
+
+const KINDS: ReadonlySet<unknown> = new Set(OP_KINDS);
 
 /** Longest `value` (as JSON) or `message` (in characters) carried; longer ones are cut and marked. */
 export const MAX_VALUE_CHARS = 4096;
@@ -64,7 +66,7 @@ function encodeFast(msg: AgentMessage): string | undefined {
     case 'created':
       return keyCount(msg) === 7 && isJsonNumber(msg.id) && isJsonNumber(msg.t) && typeof msg.name === 'string'
         && (msg.parent === null || isJsonNumber(msg.parent)) && (msg.site === null || typeof msg.site === 'string')
-        && (msg.kind === 'action' || msg.kind === 'operation' || msg.kind === 'actionWithProgress' || msg.kind === 'operationWithProgress')
+        && KINDS.has(msg.kind)
         ? `{"type":"created","id":${msg.id},"t":${msg.t},"kind":"${msg.kind}","name":${JSON.stringify(msg.name)},"parent":${msg.parent},"site":${msg.site === null ? 'null' : JSON.stringify(msg.site)}}\n`
         : undefined;
     default:

@@ -1,9 +1,11 @@
-// Wire protocol v1: the messages an agent sends and the commands it takes back.
-// See ../shared/design/debug-channel-protocol.md. Receivers ignore fields and types they don't know.
+// Wire protocol v1: the messages an agent sends and the commands it takes back. The README's
+// "The debug channel" section describes it for users; `schema.ts` holds the fields each message
+// must have. Receivers ignore fields and types they don't know.
 
 export const PROTOCOL_VERSION = 1;
 
-export type OpKind = 'action' | 'operation' | 'actionWithProgress' | 'operationWithProgress';
+export const OP_KINDS = ['action', 'operation', 'actionWithProgress', 'operationWithProgress'] as const;
+export type OpKind = (typeof OP_KINDS)[number];
 
 /** Integer microseconds since `hello.timeOrigin`. */
 export type Micros = number;
@@ -32,6 +34,8 @@ export interface CreatedMessage {
   name: string;
   parent: number | null;
   site: string | null;
+  /** The whole creation stack, async frames included, when the program captures it (sites `async`). */
+  stack?: string;
 }
 
 export interface ProgressMessage { type: 'progress'; id: number; t: Micros; value: unknown }

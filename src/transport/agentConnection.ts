@@ -4,6 +4,7 @@ import { EventEmitter } from '../common/events';
 import type { IDisposable } from '../common/disposable';
 import { LineSplitter } from '../protocol/lineSplitter';
 import type { AgentMessage, ClientMessage, HelloMessage, ReplyMessage } from '../protocol/messages';
+import { decodeLine } from '../protocol/validate';
 
 /** The program did not answer in time (paused or busy); the request still applies when it runs. */
 export const NO_ANSWER = 'NO_ANSWER';
@@ -23,32 +24,44 @@ export class AgentConnection implements IDisposable {
   private readonly messages = new EventEmitter<AgentMessage>();
   private readonly closed = new EventEmitter<void>();
   private readonly helloEmitter = new EventEmitter<HelloMessage>();
+  private readonly invalidEmitter = new EventEmitter<string>();
   private readonly pending = new Map<number, Pending>();
   private nextReq = 1;
   private isClosed = false;
   hello: HelloMessage | undefined;
-  /** Lines that were not valid protocol messages (kept as a count: the view says so). */
+  /** Lines that were not valid protocol messages: dropped, never half-applied. */
   badLines = 0;
 
-  /** Messages that came before anyone listened (a snapshot often shares a chunk with hello). */
+  /** Messages that came before anyone listened (a snapshot often shares a chunk with hello):
+   *  held until the first listener, then given to every listener added in that same turn. */
   private backlog: AgentMessage[] | undefined = [];
+  private backlogFlush = false;
 
   readonly onHello = this.helloEmitter.event;
+  /** A line was dropped: why (the first few words of the problem, never the line itself). */
+  readonly onInvalid = this.invalidEmitter.event;
+  readonly onClose = this.closed.event;
 
-  /** The first listener also receives, at once, every message that arrived before it. */
-  onMessage(listener: (message: AgentMessage) => void): IDisposable {
-    const subscription = this.messages.event(listener);
-    const backlog = this.backlog;
-    this.backlog = undefined;
-    for (const message of backlog ?? []) listener(message);
+  onMessage(listener: (message: AgentMessage) => void, thisArg?: unknown): IDisposable {
+    const subscription = this.messages.event(listener, thisArg);
+    if (this.backlog && !this.backlogFlush) {
+      this.backlogFlush = true;
+      queueMicrotask(() => this.flushBacklog());
+    }
     return subscription;
   }
-  readonly onClose = this.closed.event;
+
+  private flushBacklog(): void {
+    const backlog = this.backlog ?? [];
+    // Messages that arrive while the backlog is delivered (none can: this runs in one turn) would queue behind it.
+    for (let i = 0; i < backlog.length; i++) this.messages.fire(backlog[i]);
+    this.backlog = undefined;
+  }
 
   constructor(private readonly socket: Socket, private readonly answerMs = 5000) {
     const splitter = new LineSplitter({
       line: (text) => this.receive(text),
-      tooLong: () => this.badLines++,
+      tooLong: () => this.invalid('a line longer than 1 MiB'),
     });
     socket.on('data', (chunk: Buffer) => splitter.push(chunk));
     socket.on('error', () => this.dispose());
@@ -60,17 +73,12 @@ export class AgentConnection implements IDisposable {
   }
 
   private receive(text: string): void {
-    let message: AgentMessage;
-    try {
-      message = JSON.parse(text) as AgentMessage;
-    } catch {
-      this.badLines++;
-      return;
+    const decoded = decodeLine(text);
+    if (decoded.kind !== 'message') {
+      if (decoded.kind === 'invalid') this.invalid(decoded.problem);
+      return; // a type this version does not know: ignored, as receivers do
     }
-    if (message === null || typeof message !== 'object' || typeof message.type !== 'string') {
-      this.badLines++;
-      return;
-    }
+    const message = decoded.message;
     if (message.type === 'hello') {
       if (this.hello) return; // one hello per connection
       this.hello = message;
@@ -81,6 +89,11 @@ export class AgentConnection implements IDisposable {
     if (message.type === 'reply') this.settle(message);
     if (this.backlog) this.backlog.push(message);
     else this.messages.fire(message);
+  }
+
+  private invalid(problem: string): void {
+    this.badLines++;
+    this.invalidEmitter.fire(problem);
   }
 
   private settle(reply: ReplyMessage): void {
@@ -136,6 +149,7 @@ export class AgentConnection implements IDisposable {
     this.closed.fire();
     this.messages.dispose();
     this.helloEmitter.dispose();
+    this.invalidEmitter.dispose();
     this.closed.dispose();
   }
 }

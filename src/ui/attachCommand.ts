@@ -1,7 +1,7 @@
 // "Attach to Async Channel...": connect to a program started elsewhere with ASYNCINFO_LISTEN.
 import * as vscode from 'vscode';
 import { attach, parseAttachAddress, type AttachTarget } from '../transport/attachClient';
-import type { OperationsController } from './operationsController';
+import type { OperationsFeed } from '../session/operationsFeed';
 
 /** Arguments that skip the prompts (tasks, keybindings, tests): `{ address, token? }`. */
 export interface AttachArgs {
@@ -9,10 +9,10 @@ export interface AttachArgs {
   token?: string;
 }
 
-export async function attachInteractively(controller: OperationsController, args?: AttachArgs): Promise<void> {
+export async function attachInteractively(feed: OperationsFeed, args?: AttachArgs): Promise<void> {
   if (args && typeof args.address === 'string') {
     const connection = await attach(parseAttachAddress(args.address), args.token);
-    controller.adopt(connection, 'attach');
+    feed.adopt(connection, 'attach');
     return;
   }
   const address = await vscode.window.showInputBox({
@@ -47,7 +47,7 @@ export async function attachInteractively(controller: OperationsController, args
       { location: vscode.ProgressLocation.Notification, title: `Attaching to ${address}...` },
       () => attach(target, token),
     );
-    controller.adopt(connection, 'attach');
+    feed.adopt(connection, 'attach');
   } catch (error) {
     void vscode.window.showErrorMessage(`Could not attach to ${address}: ${(error as Error).message}`);
   }

@@ -6,7 +6,7 @@ import { Commands, ContextKeys } from '../contributions';
 import { CommandError, NO_ANSWER } from '../transport/agentConnection';
 import { ContextKey } from './contextKey';
 import { formatFilter, parseFilter } from './filterInput';
-import type { OperationsController } from './operationsController';
+import type { OperationsFeed } from '../session/operationsFeed';
 import type { OperationsTree, TreeElement } from './operationsTree';
 import { siteLocation } from './presentation';
 
@@ -14,7 +14,7 @@ export function registerViewCommands(
   store: OperationStoreApi,
   tree: OperationsTree,
   view: vscode.TreeView<TreeElement>,
-  controller: OperationsController,
+  feed: OperationsFeed,
 ): vscode.Disposable[] {
   const hidingFinished = new ContextKey<boolean>(ContextKeys.HidingFinished);
   const filtered = new ContextKey<boolean>(ContextKeys.Filtered);
@@ -32,7 +32,7 @@ export function registerViewCommands(
     const found = opOf(element);
     if (!found) return;
     try {
-      await controller.command(found.key, type, found.op.id);
+      await feed.command(found.key, type, found.op.id);
     } catch (error) {
       const message = describeFailure(type, found.op, error);
       if (error instanceof CommandError && error.code === NO_ANSWER) void vscode.window.showWarningMessage(message);
@@ -56,7 +56,7 @@ export function registerViewCommands(
       for (const process of store.processes()) {
         if (!process.connected) continue;
         for (const op of pendingOps(store, process.key)) {
-          requests.push(controller.command(process.key, 'cancel', op.id).then(() => undefined, (error) => describeFailure('cancel', op, error)));
+          requests.push(feed.command(process.key, 'cancel', op.id).then(() => undefined, (error) => describeFailure('cancel', op, error)));
         }
       }
       const failures = (await Promise.all(requests)).filter((f): f is string => f !== undefined);
@@ -96,7 +96,7 @@ export function registerViewCommands(
       }
     }),
     vscode.commands.registerCommand(Commands.Disconnect, (e?: TreeElement) => {
-      if (e?.type === 'process') controller.forget(e.key);
+      if (e?.type === 'process') feed.forget(e.key);
     }),
   ];
 }

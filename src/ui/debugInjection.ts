@@ -1,13 +1,12 @@
-// Preloads the agent into Node debug sessions: `--require <dist/agent.js>` appended to the user's
-// own NODE_OPTIONS, and the channel and session id in the environment. js-debug rewrites `node`
-// configs to `pwa-node` before the substituted-variables hook, so registering for `pwa-node` and
-// `node-terminal` covers every Node launch (see shared/notes/real-vscode-here.md).
+// Preloads the agent into Node debug launches: `--require <dist/agent.js>` appended to the user's
+// own NODE_OPTIONS, and the channel and session token in the environment (the agent's variables:
+// ../protocol/environment.ts).
 import { randomUUID } from 'crypto';
 import * as vscode from 'vscode';
-import { CONFIG_SECTION, Settings } from '../contributions';
-
-export const SESSION_ENV = 'ASYNCINFO_SESSION';
-const INJECTED_TYPES = ['pwa-node', 'node-terminal'];
+import { DisposableList } from '../common/disposable';
+import { CONFIG_SECTION, SETTING_DEFAULTS, Settings } from '../contributions';
+import { agentEnvironment, ENV } from '../protocol/environment';
+import { NODE_LAUNCH_TYPES } from '../transport/debugPort';
 
 export function requireOption(agentPath: string): string {
   return `--require ${JSON.stringify(agentPath)}`;
@@ -22,10 +21,10 @@ export function withAgent(nodeOptions: string | undefined, agentPath: string): s
 }
 
 export class DebugInjection implements vscode.DebugConfigurationProvider, vscode.Disposable {
-  private readonly registrations: vscode.Disposable[];
+  private readonly registrations = new DisposableList();
 
   constructor(private readonly agentPath: string, private readonly channelAddress: () => string | undefined) {
-    this.registrations = INJECTED_TYPES.map((type) => vscode.debug.registerDebugConfigurationProvider(type, this));
+    for (const type of NODE_LAUNCH_TYPES) this.registrations.add(vscode.debug.registerDebugConfigurationProvider(type, this));
   }
 
   resolveDebugConfigurationWithSubstitutedVariables(
@@ -34,30 +33,26 @@ export class DebugInjection implements vscode.DebugConfigurationProvider, vscode
   ): vscode.DebugConfiguration {
     if (config.request !== 'launch' || config.__pendingTargetId !== undefined) return config; // attach / child sessions: env has no effect
     const settings = vscode.workspace.getConfiguration(CONFIG_SECTION, folder);
-    if (!settings.get<boolean>(Settings.InjectAgent, true)) return config;
+    if (!settings.get<boolean>(Settings.InjectAgent, SETTING_DEFAULTS[Settings.InjectAgent])) return config;
     const address = this.channelAddress();
     if (!address) return config;
     const env: Record<string, string | null> = { ...(config.env ?? {}) };
     const inherited = typeof env.NODE_OPTIONS === 'string' ? env.NODE_OPTIONS : process.env.NODE_OPTIONS;
+    const wanted = agentEnvironment({
+      channel: address,
+      session: randomUUID(),
+      sites: settings.get(Settings.CreationSites, SETTING_DEFAULTS[Settings.CreationSites]),
+      parents: settings.get(Settings.Parents, SETTING_DEFAULTS[Settings.Parents]),
+    });
+    // The launch config's own values (a session token, a mode) win over ours; the channel is this window's.
+    for (const [name, value] of Object.entries(wanted)) {
+      if (name === ENV.channel || typeof env[name] !== 'string') env[name] = value;
+    }
     env.NODE_OPTIONS = withAgent(inherited, this.agentPath);
-    env.ASYNCINFO_CHANNEL = address;
-    if (typeof env[SESSION_ENV] !== 'string') env[SESSION_ENV] = randomUUID();
-    // The launch config's own values win over the settings.
-    env.ASYNCINFO_SITES ??= settings.get<string>(Settings.CreationSites, 'frame');
-    env.ASYNCINFO_PARENTS ??= settings.get<string>(Settings.Parents, 'async');
     return { ...config, env };
   }
 
   dispose(): void {
-    for (const r of this.registrations) r.dispose();
+    this.registrations.dispose();
   }
-}
-
-/** The async-channel session id a debug session (or its parent) was launched with. */
-export function sessionToken(session: vscode.DebugSession | undefined): string | undefined {
-  for (let s = session; s; s = s.parentSession) {
-    const value = (s.configuration.env as Record<string, unknown> | undefined)?.[SESSION_ENV];
-    if (typeof value === 'string') return value;
-  }
-  return undefined;
 }

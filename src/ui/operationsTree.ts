@@ -2,6 +2,7 @@
 // created them, children in pages. Elements are small stable keys, so refreshing one changed op
 // redraws one row, and TreeItem ids survive refreshes (selection and expansion stay put).
 import * as vscode from 'vscode';
+import { DisposableList } from '../common/disposable';
 import type { OpFilter, OperationStoreApi, ProcessView, StoreChange } from '../core/model';
 import { Commands, RowContext } from '../contributions';
 import {
@@ -19,7 +20,7 @@ export type TreeElement =
 export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeElement | TreeElement[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private readonly disposables = new DisposableList();
   /** Interned elements: the tree view compares elements by identity. */
   private readonly sessionElements = new Map<string, TreeElement>();
   private readonly processElements = new Map<string, TreeElement>();
@@ -33,7 +34,8 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
     private readonly pageSize: () => number,
     private readonly sessionName: (process: ProcessView) => string | undefined,
   ) {
-    this.disposables.push(store.onDidChange((change) => this.refresh(change)));
+    this.disposables.add(this.changed);
+    this.disposables.add(store.onDidChange((change) => this.refresh(change)));
   }
 
   setFilter(filter: OpFilter): void {
@@ -218,7 +220,6 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
       item.description = processDescription(process);
       item.iconPath = new vscode.ThemeIcon(process.source === 'trace' ? 'file' : process.paused ? 'debug-pause' : 'server-process');
       item.contextValue = process.source === 'trace' ? RowContext.ProcessTrace : process.source === 'attach' ? RowContext.ProcessAttached : RowContext.Process;
-      item.tooltip = `${process.hello.argv.join(' ')}\npid ${process.hello.pid} · ${process.hello.node} · ${process.opCount} operations`;
       return item;
     }
     const op = this.store.op(element.key, element.id);
@@ -228,14 +229,26 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
     item.id = `${element.key}/${op.id}`;
     item.description = opDescription(op, process);
     item.iconPath = opIcon(op);
-    item.tooltip = opTooltip(op, process);
     item.contextValue = opContext(op, process);
     if (op.site) item.command = { command: Commands.OpenSite, title: 'Go to Creation Site', arguments: [element] };
     return item;
   }
 
+  /** Tooltips are built only for the row the pointer rests on, not for every row of a page. */
+  resolveTreeItem(item: vscode.TreeItem, element: TreeElement): vscode.TreeItem {
+    const process = element.type === 'process' || element.type === 'op' ? this.store.process(element.key) : undefined;
+    if (!process) return item;
+    if (element.type === 'process') {
+      item.tooltip = `${process.hello.argv.join(' ')}\npid ${process.hello.pid} · ${process.hello.node} · ${process.opCount} operations`;
+    } else if (element.type === 'op') {
+      const op = this.store.op(element.key, element.id);
+      if (op) item.tooltip = opTooltip(op, process);
+    }
+    return item;
+  }
+
   dispose(): void {
     clearTimeout(this.countTimer);
-    for (const d of this.disposables) d.dispose();
+    this.disposables.dispose();
   }
 }

@@ -107,6 +107,7 @@ export function processDescription(process: ProcessView): string {
   if (process.paused) parts.push('paused');
   if (!process.connected) parts.push(process.source === 'trace' ? 'trace' : 'exited');
   if (process.dropped > 0) parts.push(`${process.dropped} events dropped`);
+  if (process.malformed > 0) parts.push(`${process.malformed} malformed messages dropped`);
   return parts.join(' · ');
 }
 

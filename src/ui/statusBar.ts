@@ -1,5 +1,6 @@
 // "N pending" in the status bar while debugging or while any process is connected.
 import * as vscode from 'vscode';
+import { DisposableList } from '../common/disposable';
 import type { OperationStoreApi } from '../core/model';
 import { VIEW_ID } from '../contributions';
 
@@ -10,16 +11,14 @@ export function pendingTotal(store: OperationStoreApi): number {
 
 export class PendingStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('asyncOperations.pending', vscode.StatusBarAlignment.Left, 10);
-  private readonly subscriptions: vscode.Disposable[];
+  private readonly subscriptions = new DisposableList();
 
   constructor(private readonly store: OperationStoreApi) {
     this.item.name = 'Async Operations';
     this.item.command = `${VIEW_ID}.focus`;
-    this.subscriptions = [
-      store.onDidChange(() => this.update()),
-      vscode.debug.onDidStartDebugSession(() => this.update()),
-      vscode.debug.onDidTerminateDebugSession(() => this.update()),
-    ];
+    this.subscriptions.add(store.onDidChange(() => this.update()));
+    this.subscriptions.add(vscode.debug.onDidStartDebugSession(() => this.update()));
+    this.subscriptions.add(vscode.debug.onDidTerminateDebugSession(() => this.update()));
     this.update();
   }
 
@@ -36,7 +35,7 @@ export class PendingStatusBar implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
+    this.subscriptions.dispose();
     this.item.dispose();
   }
 }

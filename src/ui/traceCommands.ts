@@ -5,11 +5,11 @@ import type { OperationStore } from '../core/operationStore';
 import { loadTrace, TraceFormatError, TraceRecorder } from '../core/traceFile';
 import { Commands, ContextKeys } from '../contributions';
 import { ContextKey } from './contextKey';
-import type { OperationsController } from './operationsController';
+import type { OperationsFeed } from '../session/operationsFeed';
 
 const TRACE_FILTERS = { 'Async operation traces': ['ndjson', 'jsonl', 'trace', 'log'], 'All files': ['*'] };
 
-export function registerTraceCommands(store: OperationStore, controller: OperationsController): vscode.Disposable[] {
+export function registerTraceCommands(store: OperationStore, feed: OperationsFeed): vscode.Disposable[] {
   const recorder = new TraceRecorder();
   const recording = new ContextKey<boolean>(ContextKeys.Recording);
   recording.set(false);
@@ -57,7 +57,7 @@ export function registerTraceCommands(store: OperationStore, controller: Operati
         recorder.write(process.hello.pid, process.hello);
         for (const message of store.snapshotMessages(process.key)) recorder.write(process.hello.pid, message);
       }
-      tap = controller.addTap((_key, pid, message) => recorder.write(pid, message));
+      tap = feed.onDidReceive(({ pid, message }) => recorder.write(pid, message));
       recording.set(true);
     }),
     vscode.commands.registerCommand(Commands.StopRecording, () => stop(true)),

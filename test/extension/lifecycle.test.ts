@@ -76,7 +76,7 @@ describe('debug sessions over their life', function () {
     await until(() => !a.store.process(first.key), 'the first program to leave the view');
     assert.equal(a.store.process(second.key)?.connected, true);
     assert.ok(opNamed(a, second.key, 'probeWaits'));
-    await a.controller.command(second.key, 'cancel', opNamed(a, second.key, 'probeWaits')!.id);
+    await a.feed.command(second.key, 'cancel', opNamed(a, second.key, 'probeWaits')!.id);
     await until(() => opNamed(a, second.key, 'probeWaits')?.status === 'Canceled', 'the other session still answers');
   });
 
@@ -102,7 +102,7 @@ describe('debug sessions over their life', function () {
     const a = await extensionApi();
     const before = new Set(a.store.processes().map((p) => p.key));
     const seen = new Set<string>();
-    const tap = a.controller.addTap((key) => seen.add(key));
+    const tap = a.feed.onDidReceive(({ key }) => seen.add(key));
     cleanups.push(() => tap.dispose());
     const ended = new Promise<void>((resolve) => {
       const l = vscode.debug.onDidTerminateDebugSession((s) => s.name === 'probe exits' && (l.dispose(), resolve()));
@@ -114,9 +114,8 @@ describe('debug sessions over their life', function () {
     // Only this test's processes: another test's late process must not make this one wait.
     const mine = [...seen].filter((k) => !before.has(k));
     await until(() => mine.every((k) => !a.store.process(k)), 'its process to leave the view');
-    const c = a.controller as unknown as { connections: Map<string, unknown>; paused: Map<string, unknown> };
-    await until(() => mine.every((k) => !c.connections.has(k)), 'no connection left');
-    assert.ok(mine.every((k) => !c.paused.has(k)));
+    const c = a.feed as unknown as { processes: Map<string, unknown> };
+    await until(() => mine.every((k) => !c.processes.has(k)), 'nothing of it left in the session layer');
   });
 
   it('a child that exited stays, shown as exited; Cancel on it says so', async () => {
@@ -173,7 +172,7 @@ describe('debug sessions over their life', function () {
     }
     // Still actionable through the debugger after the steps.
     const waits = opNamed(a, p.key, 'probeWaits')!;
-    await a.controller.command(p.key, 'cancel', waits.id);
+    await a.feed.command(p.key, 'cancel', waits.id);
     await until(() => opNamed(a, p.key, 'probeWaits')?.status === 'Canceled', 'canceled while paused');
     await vscode.commands.executeCommand('workbench.action.debug.continue');
     await until(() => a.store.process(p.key)?.paused === false && opNamed(a, p.key, 'afterBreak'), 'running again, with the op made after the break');
@@ -188,7 +187,7 @@ describe('debug sessions over their life', function () {
     const child = await until(() => a.store.processes().find((x) => !before.has(x.key) && isProbe(x, true) && opNamed(a, x.key, 'probeWaits')), 'the child');
     assert.equal(a.store.process(child.key)?.paused, false);
     // The child still runs: a cancel goes over its channel and it answers.
-    await a.controller.command(child.key, 'cancel', opNamed(a, child.key, 'probeWaits')!.id);
+    await a.feed.command(child.key, 'cancel', opNamed(a, child.key, 'probeWaits')!.id);
     await until(() => opNamed(a, child.key, 'probeWaits')?.status === 'Canceled', 'the child canceled');
     assert.equal(a.store.process(parent.key)?.paused, true);
   });

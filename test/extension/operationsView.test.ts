@@ -58,7 +58,7 @@ describe('Async Operations view', function () {
     assert.ok(a.store.children(process.key, parent.id, 0, 10).some((op) => op.id === child.id));
 
     // Close on a running op is refused with the contract's error, and nothing changes.
-    await assert.rejects(a.controller.command(process.key, 'close', child.id), /E_ILLEGAL_STATE_CHANGE|still running/);
+    await assert.rejects(a.feed.command(process.key, 'close', child.id), /E_ILLEGAL_STATE_CHANGE|still running/);
     assert.equal(opNamed(a, process, 'childWait')!.status, 'Started');
 
     // Close a finished op from the view: the program releases it.
@@ -122,7 +122,7 @@ describe('Lifecycle traces', function () {
       const loaded = await until(() => a.store.processes().find((p) => p.source === 'trace'), 'the trace in the view');
       assert.equal(loaded.hello.pid, live.hello.pid);
       assert.deepEqual(allOps(a, loaded.key).map((op) => `${op.name}:${op.status}`).sort(), liveNames);
-      a.controller.forget(loaded.key);
+      a.feed.forget(loaded.key);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

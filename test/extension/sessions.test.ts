@@ -156,6 +156,6 @@ describe('processes in the view', function () {
     assert.equal(a.store.op(attached.key, op.id)?.cancelSource, 'client');
     await withTimeout(exited, 10_000, 'the program did not exit');
     await until(() => a.store.process(attached.key)?.connected === false, 'the process to show as gone');
-    a.controller.forget(attached.key);
+    a.feed.forget(attached.key);
   });
 });

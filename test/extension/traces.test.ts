@@ -27,7 +27,7 @@ describe('trace files', function () {
   });
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
-    for (const p of a.store.processes()) if (p.source === 'trace') a.controller.forget(p.key);
+    for (const p of a.store.processes()) if (p.source === 'trace') a.feed.forget(p.key);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -77,6 +77,6 @@ describe('trace files', function () {
     fs.writeFileSync(file, `${HELLO}\n{"type":"created","id":1,"t":5,"kind":"action","name":"a","parent":null,"site":null}\n`);
     await openTrace(file);
     const p = a.store.processes().find((x) => x.source === 'trace')!;
-    await assert.rejects(withTimeout(a.controller.command(p.key, 'cancel', 1), 5000, 'hung'), /read-only/);
+    await assert.rejects(withTimeout(a.feed.command(p.key, 'cancel', 1), 5000, 'hung'), /read-only/);
   });
 });

@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
+import { SETTING_DEFAULTS } from '../../../src/contributions';
 
 const root = path.resolve(__dirname, '../../../..');
 const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -22,6 +23,14 @@ describe('manifest', () => {
   it('declares every setting contributions.ts names, and no other', () => {
     const declared = Object.keys(manifest.contributes.configuration.properties).sort();
     assert.deepEqual(declared, enumValues('Settings').map((s) => `asyncOperations.${s}`).sort());
+  });
+
+  it('declares the defaults SETTING_DEFAULTS gives the code', () => {
+    const declared = Object.keys(manifest.contributes.configuration.properties).sort();
+    assert.deepEqual(Object.keys(SETTING_DEFAULTS).map((s) => `asyncOperations.${s}`).sort(), declared);
+    for (const [name, value] of Object.entries(SETTING_DEFAULTS)) {
+      assert.deepEqual(manifest.contributes.configuration.properties[`asyncOperations.${name}`].default, value, name);
+    }
   });
 
   it('puts the view in Run and Debug, with a welcome text', () => {

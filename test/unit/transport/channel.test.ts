@@ -58,6 +58,24 @@ describe('transport', function () {
     assert.ok((await ended).some((m) => m.type === 'cancelRequested' && m.source === 'client'));
   });
 
+  it('every listener added when the program connects gets its first messages (hello\'s snapshot shares a chunk with it)', async () => {
+    const server = await ChannelServer.start();
+    cleanups.push(() => server.dispose());
+    const seen: [AgentMessage[], AgentMessage[]] = [[], []];
+    const connected = new Promise<AgentConnection>((resolve) => server.onDidConnect((connection) => {
+      connection.onMessage((m) => seen[0].push(m));
+      connection.onMessage((m) => seen[1].push(m));
+      resolve(connection);
+    }));
+    const child = run({ ASYNCINFO_CHANNEL: server.address });
+    cleanups.push(() => child.kill());
+    await connected;
+    const deadline = Date.now() + 10_000;
+    while (!seen[1].some((m) => m.type === 'snapshotEnd') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(seen[0].some((m) => m.type === 'created'), 'the first listener missed the snapshot');
+    assert.deepEqual(seen[1], seen[0], 'the second listener missed what the first got');
+  });
+
   it('a process that exits fails the commands it never answered', async () => {
     const server = await ChannelServer.start();
     cleanups.push(() => server.dispose());

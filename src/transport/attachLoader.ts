@@ -1,23 +1,25 @@
 // For `attach` debug sessions the program is already running, so there is no NODE_OPTIONS to
 // extend: load the agent into it through the debugger instead, pointed at this window's channel.
 // The expression is built only from our own values (JSON-quoted); nothing a program sent is in it.
-import * as vscode from 'vscode';
+import { AGENT_KEY, agentEnvironment } from '../protocol/environment';
+import type { DebugSessionLike } from './debugPort';
 
 /** The result the expression reports: 'ok', 'loaded' (an agent was already there), or why not. */
 export function agentLoaderExpression(agentPath: string, channel: string, sessionToken: string): string {
-  const [p, c, s] = [agentPath, channel, sessionToken].map((v) => JSON.stringify(v));
+  const p = JSON.stringify(agentPath);
+  const agent = `globalThis[Symbol.for(${JSON.stringify(AGENT_KEY)})]`;
+  const env = JSON.stringify(agentEnvironment({ channel, session: sessionToken }));
   return `(() => {
   try {
-    if (globalThis[Symbol.for('asyncinfo.agent.v1')]) return 'loaded';
+    if (${agent}) return 'loaded';
     const moduleApi = typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule('module') : process.mainModule && process.mainModule.constructor;
     if (!moduleApi || typeof moduleApi.createRequire !== 'function') return 'this Node.js cannot load modules from the debugger (needs process.getBuiltinModule or a CommonJS main module)';
-    process.env.ASYNCINFO_CHANNEL = ${c};
-    process.env.ASYNCINFO_SESSION = ${s};
+    Object.assign(process.env, ${env});
     const load = moduleApi.createRequire(${p});
     // A copy loaded earlier without settings stayed dormant and is cached: run it afresh.
     delete load.cache[load.resolve(${p})];
     load(${p});
-    return globalThis[Symbol.for('asyncinfo.agent.v1')] ? 'ok' : 'the agent did not start';
+    return ${agent} ? 'ok' : 'the agent did not start';
   } catch (error) {
     return 'error: ' + (error && error.message);
   }
@@ -25,13 +27,13 @@ export function agentLoaderExpression(agentPath: string, channel: string, sessio
 }
 
 /** Loads the agent into the process behind `session` (a js-debug target session). */
-export async function loadAgentThroughDebugger(session: vscode.DebugSession, agentPath: string, channel: string, token: string): Promise<string> {
+export async function loadAgentThroughDebugger(session: DebugSessionLike, agentPath: string, channel: string, token: string): Promise<string> {
   const expression = agentLoaderExpression(agentPath, channel, token);
   let lastError: unknown;
   // The target may still be setting up right after its session starts: try a few times.
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
-      const reply = await session.customRequest('evaluate', { expression, context: 'repl' });
+      const reply = (await session.customRequest('evaluate', { expression, context: 'repl' })) as { result?: unknown } | undefined;
       return String(reply?.result ?? '').replace(/^['"]|['"]$/g, '');
     } catch (error) {
       lastError = error;
@@ -39,18 +41,4 @@ export async function loadAgentThroughDebugger(session: vscode.DebugSession, age
     }
   }
   throw lastError instanceof Error ? lastError : new Error(String(lastError));
-}
-
-/** The root of a session tree, and whether the user asked to attach (not launch). */
-export function isAttachTarget(session: vscode.DebugSession): boolean {
-  if (session.configuration.__pendingTargetId === undefined) return false; // not a target session
-  let root = session;
-  while (root.parentSession) root = root.parentSession;
-  return root.configuration.request === 'attach' && ['pwa-node', 'node'].includes(root.type);
-}
-
-export function rootOf(session: vscode.DebugSession): vscode.DebugSession {
-  let root = session;
-  while (root.parentSession) root = root.parentSession;
-  return root;
 }

@@ -1,0 +1,58 @@
+// The environment contract between whoever starts a program (the extension's launch injection,
+// the attach loader, a user's shell) and the code inside it (the agent, the runtime). Every
+// `ASYNCINFO_*` name and the values they take are spelled here and nowhere else.
+
+export const ENV = {
+  /** Connect to this client: a socket / pipe path, or `tcp://HOST:PORT`. */
+  channel: 'ASYNCINFO_CHANNEL',
+  /** Listen for clients to attach: a path, or `HOST:PORT`. */
+  listen: 'ASYNCINFO_LISTEN',
+  /** Write the address actually listened on to this file. */
+  listenFile: 'ASYNCINFO_LISTEN_FILE',
+  /** Shared secret TCP clients must send in `auth`. */
+  token: 'ASYNCINFO_TOKEN',
+  /** Also append the stream to this file. */
+  trace: 'ASYNCINFO_TRACE',
+  /** Opaque id echoed in `hello`, tying a process to its debug session. */
+  session: 'ASYNCINFO_SESSION',
+  /** What the runtime captures of where each op was created: {@link SITE_MODES}. */
+  sites: 'ASYNCINFO_SITES',
+  /** How the runtime finds each op's parent: {@link PARENT_MODES}. */
+  parents: 'ASYNCINFO_PARENTS',
+  /** Terminal ops the runtime keeps for late-joining clients. */
+  retain: 'ASYNCINFO_RETAIN',
+} as const;
+
+export type EnvName = (typeof ENV)[keyof typeof ENV];
+
+/** `off`: none (the runtime's default); `frame`: `file:line:column`; `async`: the whole stack. */
+export const SITE_MODES = ['off', 'frame', 'async'] as const;
+export type SiteMode = (typeof SITE_MODES)[number];
+
+/** `async`: across awaits (AsyncLocalStorage); `sync`: only the work's synchronous part. */
+export const PARENT_MODES = ['async', 'sync'] as const;
+export type ParentMode = (typeof PARENT_MODES)[number];
+
+/** `globalThis[Symbol.for(AGENT_KEY)]` is set by a running agent; its presence stops a second copy. */
+export const AGENT_KEY = 'asyncinfo.agent.v1';
+
+/** What a debugger sets in a program it launches or attaches to, so the agent reports to it. */
+export interface AgentLaunchSettings {
+  channel: string;
+  session: string;
+  sites?: SiteMode;
+  parents?: ParentMode;
+}
+
+/** The variables for {@link AgentLaunchSettings}; unset modes are left to the runtime's defaults. */
+export function agentEnvironment(settings: AgentLaunchSettings): Partial<Record<EnvName, string>> {
+  const env: Partial<Record<EnvName, string>> = { [ENV.channel]: settings.channel, [ENV.session]: settings.session };
+  if (settings.sites) env[ENV.sites] = settings.sites;
+  if (settings.parents) env[ENV.parents] = settings.parents;
+  return env;
+}
+
+/** `value` when it is one of `modes`, else undefined (an unknown value means the default). */
+export function modeOf<T extends string>(modes: readonly T[], value: string | undefined): T | undefined {
+  return (modes as readonly string[]).includes(value ?? '') ? (value as T) : undefined;
+}

@@ -1,0 +1,49 @@
+// Who may import whom (docs/architecture.md draws the rooms). `npm run lint:layers` checks src/
+// against these rules with dependency-cruiser and fails the build on any break.
+const room = (name) => `^src/${name}/`;
+const only = (name, allowed) => ({
+  name: `${name}-imports-only-${allowed.join('-') || 'itself'}`,
+  comment: `src/${name} may import only ${[name, ...allowed].join(', ')} (and Node's own modules)`,
+  severity: 'error',
+  from: { path: room(name) },
+  to: { pathNot: [room(name), ...allowed.map(room), '^node:', '^[a-z_]+$'], dependencyTypesNot: ['core'] },
+});
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'vscode-only-in-ui',
+      comment: 'Only src/ui and src/extension.ts may import vscode: everything else runs and is tested in plain Node',
+      severity: 'error',
+      from: { pathNot: ['^src/ui/', '^src/extension\\.ts$'] },
+      to: { path: ['^vscode$', '@types/vscode'] },
+    },
+    only('protocol', []),
+    only('common', []),
+    only('runtime', ['protocol']),
+    only('agent', ['protocol', 'runtime']),
+    only('core', ['protocol', 'common']),
+    only('transport', ['protocol', 'common']),
+    only('session', ['core', 'transport', 'protocol', 'common']),
+    {
+      name: 'ui-not-program-side',
+      comment: 'The UI talks to programs through the channel, never by importing the runtime or the agent',
+      severity: 'error',
+      from: { path: '^src/ui/' },
+      to: { path: ['^src/runtime/', '^src/agent/'] },
+    },
+    {
+      name: 'nothing-imports-ui',
+      comment: 'Only extension.ts wires the UI in',
+      severity: 'error',
+      from: { pathNot: ['^src/ui/', '^src/extension\\.ts$'] },
+      to: { path: '^src/ui/' },
+    },
+  ],
+  options: {
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(out|dist)/' },
+  },
+};
