@@ -21,6 +21,8 @@ export const enum Commands {
   StartRecording = 'asyncOperations.startRecording',
   StopRecording = 'asyncOperations.stopRecording',
   OpenTrace = 'asyncOperations.openTrace',
+  SortByAge = 'asyncOperations.sortByAge',
+  SortPendingFirst = 'asyncOperations.sortPendingFirst',
 }
 
 export const enum ContextKeys {
@@ -29,6 +31,7 @@ export const enum ContextKeys {
   HidingFinished = 'asyncOperations.hidingFinished',
   Filtered = 'asyncOperations.filtered',
   Recording = 'asyncOperations.recording',
+  SortedByAge = 'asyncOperations.sortedByAge',
 }
 
 export const CONFIG_SECTION = 'asyncOperations';
@@ -71,4 +74,5 @@ export const enum RowContext {
   ProcessAttached = 'process.attached',
   ProcessTrace = 'process.trace',
   More = 'more',
+  FinishedGroup = 'finishedGroup',
 }

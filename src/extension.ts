@@ -13,7 +13,7 @@ import { VsCodeDebugEvents } from './ui/debugEvents';
 import { DebugInjection } from './ui/debugInjection';
 import { OperationsTree } from './ui/operationsTree';
 import { outputLogger } from './ui/outputLogger';
-import { PendingStatusBar, pendingTotal } from './ui/statusBar';
+import { PendingStatusBar } from './ui/statusBar';
 import { registerTraceCommands } from './ui/traceCommands';
 
 export interface ExtensionApi {
@@ -60,16 +60,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   subs.push(tree, view);
 
   const hasProcesses = new ContextKey<boolean>(ContextKeys.HasProcesses);
-  const updateView = () => {
-    hasProcesses.set(store.processes().length > 0);
-    const pending = pendingTotal(store);
-    view.badge = pending > 0 ? { value: pending, tooltip: `${pending} pending operations` } : undefined;
-  };
+  const updateView = () => hasProcesses.set(store.processes().length > 0);
   subs.push(store.onDidChange(updateView));
   updateView();
 
-  subs.push(new PendingStatusBar(store));
-  subs.push(...registerViewCommands(store, tree, view, feed));
+  subs.push(new PendingStatusBar(store, tree.onDidDrawCounts));
+  subs.push(...registerViewCommands(store, tree, view, feed, context.workspaceState));
   subs.push(...registerTraceCommands(store, feed));
   subs.push(vscode.commands.registerCommand(Commands.Attach, (args?: AttachArgs) => attachInteractively(feed, args)));
   subs.push(vscode.workspace.onDidChangeConfiguration((e) => {

@@ -2,6 +2,7 @@
 // so the log's own level (in VS Code: Developer: Set Log Level...) controls the volume.
 import type { Logger, LogLevel } from '../common/logger';
 import type { AgentMessage, HelloMessage } from '../protocol/messages';
+import { describeHresult } from '../protocol/hresults';
 import { isKnownType, MESSAGE_SCHEMAS } from '../protocol/schema';
 
 export class LifecycleLog {
@@ -48,7 +49,7 @@ export class LifecycleLog {
         text = `${label(m.id)}: Canceled`;
         break;
       case 'error':
-        text = `${label(m.id)}: Error 0x${(m.errorCode >>> 0).toString(16).toUpperCase()} ${m.message}`;
+        text = `${label(m.id)}: Error ${describeHresult(m.errorCode)} ${m.message}`;
         break;
       case 'closed':
         text = `${label(m.id)}: closed`;

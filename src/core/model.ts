@@ -46,6 +46,8 @@ export interface ProcessView {
   readonly malformed: number;
   readonly pendingCount: number;
   readonly opCount: number;
+  /** The latest `t` the program sent: its clock has reached at least this. */
+  readonly latestT: number;
 }
 
 /** Coalesced: fired at most a few times per second. `processes` changed as a whole (added,
@@ -70,6 +72,9 @@ export interface OpFilter {
   text?: string;
   statuses?: ReadonlySet<OpStatusName>;
   hideFinished?: boolean;
+  /** In the tree (no text or status filter): only the children that are `live` (pending, or
+   *  above a pending op), oldest first, or only the `finished` rest, newest first. */
+  group?: 'live' | 'finished';
 }
 
 export interface OperationStoreApi {

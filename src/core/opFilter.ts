@@ -10,7 +10,7 @@ export function isFlat(filter: OpFilter | undefined): boolean {
 }
 
 export function isActive(filter: OpFilter | undefined): filter is OpFilter {
-  return Boolean(filter && (isFlat(filter) || filter.hideFinished));
+  return Boolean(filter && (isFlat(filter) || filter.hideFinished || filter.group));
 }
 
 function matcher(filter: OpFilter): (record: OpRecord) => boolean {
@@ -27,7 +27,7 @@ function matcher(filter: OpFilter): (record: OpRecord) => boolean {
 
 function cacheKey(filter: OpFilter): string {
   const statuses = filter.statuses ? [...filter.statuses].sort().join(',') : '';
-  return `${filter.text ?? ''}\u0000${statuses}\u0000${filter.hideFinished ? 1 : 0}`;
+  return `${filter.text ?? ''}\u0000${statuses}\u0000${filter.hideFinished ? 1 : 0}\u0000${filter.group ?? ''}`;
 }
 
 /** Filtered results of one process, valid while its version does not change. */
@@ -54,11 +54,15 @@ export class FilterCache {
       for (const r of process.ops.values()) if (matches(r)) list.push(r); // Map order is creation order
     } else {
       const source = parent === null ? process.roots : process.ops.get(parent)?.children;
-      const shown = (this.shown ??= shownInTree(process));
+      // Live: pending, or above a pending op. Hiding finished ops shows only those; a group asks for one side.
+      const live = (this.shown ??= shownInTree(process));
+      const wantLive = filter.group !== 'finished';
+      if (filter.group === 'finished' && filter.hideFinished) return [];
       list = [];
       source?.forEach((r) => {
-        if (shown.has(r)) list!.push(r);
+        if (live.has(r) === wantLive) list!.push(r);
       });
+      if (filter.group === 'finished') list.reverse(); // the latest to finish first, as a log reads
     }
     if (this.lists.size > 16) this.lists.clear(); // a view asks for a handful of parents per version
     this.lists.set(key, list);
@@ -66,7 +70,7 @@ export class FilterCache {
   }
 }
 
-/** Unfinished ops and every op above one: one pass up from each unfinished op, stopping at marked ones. */
+/** Unfinished ops and every op above one (live): one pass up from each unfinished op, stopping at marked ones. */
 function shownInTree(process: ProcessState): Set<OpRecord> {
   const shown = new Set<OpRecord>();
   for (const r of process.ops.values()) {

@@ -65,6 +65,7 @@ export class OperationStore implements OperationStoreApi {
   apply(key: string, message: AgentMessage): void {
     const state = this.states.get(key);
     if (!state || !message || typeof message !== 'object') return;
+    if ('t' in message && typeof message.t === 'number' && message.t > state.latestT) state.latestT = message.t;
     switch (message.type) {
       case 'hello': // the agent (re)connected: a snapshot follows
         state.hello = message;

@@ -30,6 +30,7 @@ export class ProcessState implements ProcessView {
   version = 0;
   dropped = 0;
   malformed = 0;
+  latestT = 0;
   connected: boolean;
   paused = false;
   epoch: SnapshotEpoch | undefined;

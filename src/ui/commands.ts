@@ -1,25 +1,41 @@
 // The view's commands. Errors from the program (E_ILLEGAL_STATE_CHANGE, NOT_FOUND, ...) reach the
 // user as messages that say which operation and why.
 import * as vscode from 'vscode';
-import type { OperationStoreApi, OpFilter, OpView } from '../core/model';
+import type { OperationStoreApi, OpFilter, OpStatusName, OpView } from '../core/model';
 import { Commands, ContextKeys } from '../contributions';
 import { CommandError, NO_ANSWER } from '../transport/agentConnection';
 import { ContextKey } from './contextKey';
-import { formatFilter, parseFilter } from './filterInput';
+import { formatFilter, OP_STATUSES, parseFilter } from './filterInput';
 import type { OperationsFeed } from '../session/operationsFeed';
-import type { OperationsTree, TreeElement } from './operationsTree';
+import type { OperationsTree, SortOrder, TreeElement } from './operationsTree';
 import { siteLocation } from './presentation';
+
+/** The view's choices as saved between reloads (per workspace). */
+interface SavedViewState {
+  text?: string;
+  statuses?: OpStatusName[];
+  hideFinished?: boolean;
+  order?: SortOrder;
+}
+
+const VIEW_STATE_KEY = 'asyncOperations.viewState';
 
 export function registerViewCommands(
   store: OperationStoreApi,
   tree: OperationsTree,
   view: vscode.TreeView<TreeElement>,
   feed: OperationsFeed,
+  memory: vscode.Memento,
 ): vscode.Disposable[] {
   const hidingFinished = new ContextKey<boolean>(ContextKeys.HidingFinished);
   const filtered = new ContextKey<boolean>(ContextKeys.Filtered);
-  hidingFinished.set(false);
-  filtered.set(false);
+  const sortedByAge = new ContextKey<boolean>(ContextKeys.SortedByAge);
+
+  const save = () => {
+    const filter = tree.currentFilter;
+    const state: SavedViewState = { text: filter.text, statuses: filter.statuses ? [...filter.statuses] : undefined, hideFinished: filter.hideFinished, order: tree.currentOrder };
+    void memory.update(VIEW_STATE_KEY, state);
+  };
 
   const opOf = (element: TreeElement | undefined): { key: string; op: OpView } | undefined => {
     const target = element ?? view.selection[0];
@@ -40,12 +56,28 @@ export function registerViewCommands(
     }
   };
 
-  const setFilter = (change: Partial<OpFilter>) => {
+  const setFilter = (change: Partial<OpFilter>, remember = true) => {
     const next = { ...tree.currentFilter, ...change };
     tree.setFilter(next);
     filtered.set(Boolean(next.text) || Boolean(next.statuses?.size));
     hidingFinished.set(Boolean(next.hideFinished));
+    if (remember) save();
   };
+  const setOrder = (order: SortOrder, remember = true) => {
+    tree.setOrder(order);
+    sortedByAge.set(order === 'age');
+    if (remember) save();
+  };
+
+  // What the user chose last time in this workspace (a value from an older version is ignored).
+  const saved = memory.get<SavedViewState>(VIEW_STATE_KEY) ?? {};
+  const statuses = Array.isArray(saved.statuses) ? saved.statuses.filter((s) => OP_STATUSES.includes(s)) : [];
+  setFilter({
+    text: typeof saved.text === 'string' && saved.text ? saved.text : undefined,
+    statuses: statuses.length ? new Set(statuses) : undefined,
+    hideFinished: saved.hideFinished === true,
+  }, false);
+  setOrder(saved.order === 'age' ? 'age' : 'pendingFirst', false);
 
   return [
     vscode.commands.registerCommand(Commands.CancelOperation, (e?: TreeElement) => run('cancel', e)),
@@ -81,6 +113,8 @@ export function registerViewCommands(
     vscode.commands.registerCommand(Commands.ClearFilter, () => setFilter({ text: undefined, statuses: undefined })),
     vscode.commands.registerCommand(Commands.HideFinished, () => setFilter({ hideFinished: true })),
     vscode.commands.registerCommand(Commands.ShowFinished, () => setFilter({ hideFinished: false })),
+    vscode.commands.registerCommand(Commands.SortByAge, () => setOrder('age')),
+    vscode.commands.registerCommand(Commands.SortPendingFirst, () => setOrder('pendingFirst')),
     vscode.commands.registerCommand(Commands.ShowMore, (e: TreeElement) => tree.showMore(e)),
     vscode.commands.registerCommand(Commands.OpenSite, async (e?: TreeElement) => {
       const found = opOf(e);

@@ -1,7 +1,8 @@
 // "download status:Started,Error" -> { text: 'download', statuses: {Started, Error} }.
 import type { OpFilter, OpStatusName } from '../core/model';
 
-const STATUSES: readonly OpStatusName[] = ['Started', 'Completed', 'Canceled', 'Error'];
+export const OP_STATUSES: readonly OpStatusName[] = ['Started', 'Completed', 'Canceled', 'Error'];
+const STATUSES = OP_STATUSES;
 
 export function parseFilter(input: string, hideFinished: boolean): OpFilter | string {
   const words = input.trim().split(/\s+/).filter(Boolean);

@@ -1,21 +1,41 @@
 // The Async Operations tree: processes at the root, operations nested under the op whose work
-// created them, children in pages. Elements are small stable keys, so refreshing one changed op
-// redraws one row, and TreeItem ids survive refreshes (selection and expansion stay put).
+// created them. By default each parent lists its live ops first, oldest first (a hang rises to
+// the top), then one "N finished" row that folds the rest. Elements are small stable keys, and
+// a change redraws only the rows whose text changed: VS Code re-fetches a refreshed row's whole
+// subtree and re-creates its inline actions, so a parent is refreshed only when its list of
+// children changes, and a row the pointer rests on is left alone by the ticking clock.
 import * as vscode from 'vscode';
 import { DisposableList } from '../common/disposable';
-import type { OpFilter, OperationStoreApi, ProcessView, StoreChange } from '../core/model';
+import type { OpFilter, OperationStoreApi, OpView, ProcessView, StoreChange } from '../core/model';
 import { Commands, RowContext } from '../contributions';
 import {
   opContext, opDescription, opIcon, opTooltip, processDescription, processLabel,
 } from './presentation';
 
-const COUNT_REFRESH_MS = 1000;
+/** How often the elapsed time of pending rows is brought up to date. */
+const TICK_MS = 1000;
+/** A row whose tooltip was just resolved is under the pointer: the clock leaves it alone this long. */
+const HOVER_MS = 15_000;
+
+export type SortOrder = 'pendingFirst' | 'age';
 
 export type TreeElement =
   | { readonly type: 'session'; readonly token: string }
   | { readonly type: 'process'; readonly key: string }
   | { readonly type: 'op'; readonly key: string; readonly id: number }
-  | { readonly type: 'more'; readonly key: string; readonly parent: number | null; readonly shown: number };
+  | { readonly type: 'finished'; readonly key: string; readonly parent: number | null }
+  | { readonly type: 'more'; readonly key: string; readonly parent: number | null; readonly group: 'live' | 'finished' | undefined; readonly shown: number };
+
+type OpElement = Extract<TreeElement, { type: 'op' }>;
+
+/** What a row showed when last drawn, to tell whether a change needs a redraw. */
+interface Drawn {
+  text: string;
+  /** Listed with the live ops (else in its parent's finished group). */
+  live: boolean;
+  /** The op it was listed under (null: the process). */
+  parent: number | null;
+}
 
 export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeElement | TreeElement[] | undefined>();
@@ -24,10 +44,18 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
   /** Interned elements: the tree view compares elements by identity. */
   private readonly sessionElements = new Map<string, TreeElement>();
   private readonly processElements = new Map<string, TreeElement>();
-  private readonly opElements = new Map<string, Map<number, TreeElement>>();
-  /** How many children are shown per (process, parent), grown by "Show more". */
+  private readonly opElements = new Map<string, Map<number, OpElement>>();
+  private readonly finishedElements = new Map<string, TreeElement>();
+  private readonly drawn = new WeakMap<TreeElement, Drawn>();
+  private readonly hovered = new WeakMap<TreeElement, number>();
+  /** How many children are shown per (process, parent, group), grown by "Show more". */
   private readonly shown = new Map<string, number>();
   private filter: OpFilter = {};
+  private order: SortOrder = 'pendingFirst';
+  private readonly tick: NodeJS.Timeout;
+  private readonly countsDrawn = new vscode.EventEmitter<void>();
+  /** Process rows were redrawn with new counts: whatever else shows a count should follow now. */
+  readonly onDidDrawCounts = this.countsDrawn.event;
 
   constructor(
     private readonly store: OperationStoreApi,
@@ -35,7 +63,10 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
     private readonly sessionName: (process: ProcessView) => string | undefined,
   ) {
     this.disposables.add(this.changed);
+    this.disposables.add(this.countsDrawn);
     this.disposables.add(store.onDidChange((change) => this.refresh(change)));
+    this.tick = setInterval(() => this.redrawChangedText(), TICK_MS);
+    this.tick.unref?.();
   }
 
   setFilter(filter: OpFilter): void {
@@ -48,64 +79,134 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
     return this.filter;
   }
 
-  private refresh(change: StoreChange): void {
-    if (change.processes.size > 0 || this.isFlat()) {
-      this.changed.fire(undefined); // processes come and go, or a filtered flat list re-sorts
-      return;
-    }
-    const elements = new Set<TreeElement>();
-    for (const [key, ids] of change.ops) {
-      const known = this.opElements.get(key);
-      const process = this.processElements.get(key);
-      if (!process) continue; // the view has not shown this process yet
-      // Refreshing a process redraws its whole first page of rows: for its pending count alone,
-      // do that at most once a second.
-      this.scheduleCountRefresh(process);
-      for (const id of ids) {
-        if (!this.store.op(key, id)) {
-          // Dropped (retention, Clear Finished): its row leaves its parent's list. A nested op's
-          // parent is reported changed too; a root op's is the process. Its element is forgotten,
-          // so long sessions do not keep one per op ever shown.
-          known?.delete(id);
-          elements.add(process);
-          continue;
-        }
-        const element = known?.get(id);
-        if (element) elements.add(element);
-        // A new op (or one that may appear or vanish under hideFinished) changes its parent's rows.
-        if (!element || this.filter.hideFinished) {
-          const op = this.store.op(key, id);
-          elements.add(op && op.parent !== null && known?.has(op.parent) ? this.opElement(key, op.parent) : process);
-        }
-      }
-    }
-    if (elements.size > 0) this.changed.fire([...elements]);
+  setOrder(order: SortOrder): void {
+    if (order === this.order) return;
+    this.order = order;
+    this.shown.clear();
+    this.changed.fire(undefined);
   }
 
-  private readonly countRefreshes = new Set<TreeElement>();
-  private countTimer: NodeJS.Timeout | undefined;
-
-  private scheduleCountRefresh(process: TreeElement): void {
-    this.countRefreshes.add(process);
-    const session = this.getParent(process); // its pending total too
-    if (session) this.countRefreshes.add(session);
-    this.countTimer ??= setTimeout(() => {
-      this.countTimer = undefined;
-      const due = [...this.countRefreshes];
-      this.countRefreshes.clear();
-      this.changed.fire(due);
-    }, COUNT_REFRESH_MS);
+  get currentOrder(): SortOrder {
+    return this.order;
   }
 
   private isFlat(): boolean {
     return Boolean(this.filter.text) || Boolean(this.filter.statuses && this.filter.statuses.size > 0);
   }
 
+  private grouped(): boolean {
+    return this.order === 'pendingFirst' && !this.isFlat();
+  }
+
+  private refresh(change: StoreChange): void {
+    if (change.processes.size > 0 || this.isFlat()) {
+      this.changed.fire(undefined); // processes come and go, or a filtered flat list re-sorts
+      return;
+    }
+    const due = new Set<TreeElement>();
+    for (const [key, ids] of change.ops) {
+      const process = this.processElements.get(key);
+      if (!process) continue; // the view has not shown this process yet
+      const known = this.opElements.get(key);
+      for (const id of ids) {
+        const element = known?.get(id);
+        const op = this.store.op(key, id);
+        if (!op) {
+          // Dropped (retention, Clear Finished): its row leaves its list; its element is forgotten,
+          // so long sessions do not keep one per op ever shown.
+          const drawn = element ? this.drawn.get(element) : undefined;
+          known?.delete(id);
+          if (drawn) this.listChanged(key, drawn.live, drawn.parent, due);
+          continue;
+        }
+        const live = this.isLive(key, op);
+        const before = element ? this.drawn.get(element) : undefined;
+        if (!before) {
+          this.listChanged(key, live, op.parent, due); // new to the view: it joins a list
+        } else if (before.live !== live || before.parent !== op.parent) {
+          // Moved between the live rows and the finished group (or to another parent): both lists change.
+          this.listChanged(key, before.live, before.parent, due);
+          this.listChanged(key, live, op.parent, due);
+        } else {
+          this.redrawIfChanged(element!, due);
+        }
+      }
+    }
+    if ([...due].some((e) => e.type === 'process' || e.type === 'session')) this.countsDrawn.fire();
+    if (due.size > 0) this.changed.fire([...due]);
+  }
+
+  /** The list an op of `key` under `parent` is in (live rows, or the finished group) gained or lost it. */
+  private listChanged(key: string, live: boolean, parent: number | null, due: Set<TreeElement>): void {
+    const parentElement = this.parentElement(key, parent);
+    const list = this.listOf(key, live, parentElement);
+    due.add(list);
+    // The finished group's row comes and goes with its first and last op.
+    if (list !== parentElement && this.store.childCount(key, parent, { group: 'finished' }) <= 1) due.add(parentElement);
+  }
+
+  /** The element whose children list `key`'s ops under `parent` (an element) in the given group. */
+  private listOf(key: string, live: boolean, parent: TreeElement): TreeElement {
+    if (!this.grouped() || live || this.filter.hideFinished) return parent;
+    return this.finishedElement(key, parent.type === 'op' ? parent.id : null);
+  }
+
+  /** An op's parent row: the op it was created under, if the view knows it, else the process. */
+  private parentElement(key: string, parent: number | null): TreeElement {
+    return parent !== null && this.store.op(key, parent) ? this.opElement(key, parent) : this.processElement(key);
+  }
+
+  private isLive(key: string, op: OpView): boolean {
+    if (!op.closed && op.endT === undefined) return true;
+    return this.store.childCount(key, op.id, { group: 'live' }) > 0;
+  }
+
+  private redrawIfChanged(element: TreeElement, due: Set<TreeElement>): void {
+    const drawn = this.drawn.get(element);
+    if (!drawn) return; // not drawn yet: it will be drawn fresh
+    if (this.textOf(element) !== drawn.text) due.add(element);
+  }
+
+  /** The clock: pending rows whose elapsed text moved on, and process and session counts, each
+   *  redrawn alone (a process row redraws its whole subtree, so counts move on at most once a tick). */
+  private redrawChangedText(): void {
+    const due = new Set<TreeElement>();
+    const now = Date.now();
+    for (const [key, ops] of this.opElements) {
+      const process = this.store.process(key);
+      if (!process?.connected) continue;
+      for (const element of ops.values()) {
+        if ((this.hovered.get(element) ?? 0) > now) continue;
+        const op = this.store.op(key, element.id);
+        if (op && op.endT === undefined && !op.closed) this.redrawIfChanged(element, due);
+      }
+    }
+    let counts = false;
+    for (const element of [...this.processElements.values(), ...this.sessionElements.values()]) {
+      const before = due.size;
+      this.redrawIfChanged(element, due);
+      counts ||= due.size > before;
+    }
+    if (counts) this.countsDrawn.fire();
+    if (due.size > 0) this.changed.fire([...due]);
+  }
+
+  /** Everything a row's look depends on, as one string. */
+  private textOf(element: TreeElement, item = this.draw(element)): string {
+    const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : '';
+    return `${String(item.label)}\u0000${String(item.description ?? '')}\u0000${icon}\u0000${item.contextValue ?? ''}\u0000${item.collapsibleState ?? ''}`;
+  }
+
   showMore(element: TreeElement): void {
     if (element.type !== 'more') return;
-    const slot = `${element.key}/${element.parent ?? ''}`;
-    this.shown.set(slot, element.shown + this.pageSize());
-    this.changed.fire(element.parent === null ? this.processElement(element.key) : this.opElement(element.key, element.parent));
+    this.shown.set(this.slot(element.key, element.parent, element.group), element.shown + this.pageSize());
+    this.changed.fire(element.group === 'finished'
+      ? this.finishedElement(element.key, element.parent)
+      : this.parentElement(element.key, element.parent));
+  }
+
+  private slot(key: string, parent: number | null, group: string | undefined): string {
+    return `${key}/${parent ?? ''}/${group ?? ''}`;
   }
 
   processElement(key: string): TreeElement {
@@ -114,11 +215,18 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
     return element;
   }
 
-  opElement(key: string, id: number): TreeElement {
+  opElement(key: string, id: number): OpElement {
     let ops = this.opElements.get(key);
     if (!ops) this.opElements.set(key, (ops = new Map()));
     let element = ops.get(id);
     if (!element) ops.set(id, (element = { type: 'op', key, id }));
+    return element;
+  }
+
+  finishedElement(key: string, parent: number | null): TreeElement {
+    const slot = `${key}/${parent ?? ''}`;
+    let element = this.finishedElements.get(slot);
+    if (!element) this.finishedElements.set(slot, (element = { type: 'finished', key, parent }));
     return element;
   }
 
@@ -157,14 +265,25 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
       return members.map((p) => this.processElement(p.key));
     }
     if (element.type === 'more') return [];
+    if (element.type === 'finished') return this.page(element.key, element.parent, 'finished');
     const parent = element.type === 'process' ? null : element.id;
     if (parent !== null && this.isFlat()) return [];
-    const slot = `${element.key}/${parent ?? ''}`;
-    const limit = this.shown.get(slot) ?? this.pageSize();
-    const ops = this.store.children(element.key, parent, 0, limit, this.filter);
-    const rows: TreeElement[] = ops.map((op) => this.opElement(element.key, op.id));
-    const total = this.store.childCount(element.key, parent, this.filter);
-    if (total > ops.length) rows.push({ type: 'more', key: element.key, parent, shown: ops.length });
+    if (!this.grouped()) return this.page(element.key, parent, undefined);
+    const rows = this.page(element.key, parent, 'live');
+    if (!this.filter.hideFinished && this.store.childCount(element.key, parent, { group: 'finished' }) > 0) {
+      rows.push(this.finishedElement(element.key, parent));
+    }
+    return rows;
+  }
+
+  /** A page of `parent`'s children in a group, with a "show more" row when there are more. */
+  private page(key: string, parent: number | null, group: 'live' | 'finished' | undefined): TreeElement[] {
+    const filter = { ...this.filter, group };
+    const limit = this.shown.get(this.slot(key, parent, group)) ?? this.pageSize();
+    const ops = this.store.children(key, parent, 0, limit, filter);
+    const rows: TreeElement[] = ops.map((op) => this.opElement(key, op.id));
+    const total = this.store.childCount(key, parent, filter);
+    if (total > ops.length) rows.push({ type: 'more', key, parent, group, shown: ops.length });
     return rows;
   }
 
@@ -174,6 +293,7 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
       if (!live.has(key)) {
         this.processElements.delete(key);
         this.opElements.delete(key);
+        for (const slot of [...this.finishedElements.keys()]) if (slot.startsWith(`${key}/`)) this.finishedElements.delete(slot);
       }
     }
   }
@@ -184,16 +304,32 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
       const token = this.store.process(element.key)?.hello.session;
       return token && this.sessionsWithSeveralProcesses(this.store.processes()).has(token) ? this.sessionElement(token) : undefined;
     }
-    const parent = element.type === 'op' ? this.store.op(element.key, element.id)?.parent ?? null : element.parent;
-    if (parent === null || this.isFlat() || !this.store.op(element.key, parent)) return this.processElement(element.key);
-    return this.opElement(element.key, parent);
+    if (element.type === 'finished') return this.parentElement(element.key, element.parent);
+    if (element.type === 'more') {
+      return element.group === 'finished' ? this.finishedElement(element.key, element.parent) : this.parentElement(element.key, element.parent);
+    }
+    const op = this.store.op(element.key, element.id);
+    if (this.isFlat() || !op) return this.processElement(element.key);
+    return this.listOf(element.key, this.isLive(element.key, op), this.parentElement(element.key, op.parent));
   }
 
   getTreeItem(element: TreeElement): vscode.TreeItem {
+    const item = this.draw(element);
+    const key = element.type === 'op' ? element.key : '';
+    const op = element.type === 'op' ? this.store.op(key, element.id) : undefined;
+    this.drawn.set(element, {
+      text: this.textOf(element, item),
+      live: op ? this.isLive(key, op) : true,
+      parent: op && op.parent !== null && this.store.op(key, op.parent) ? op.parent : null,
+    });
+    return item;
+  }
+
+  private draw(element: TreeElement): vscode.TreeItem {
     if (element.type === 'more') {
-      const total = this.store.childCount(element.key, element.parent, this.filter);
+      const total = this.store.childCount(element.key, element.parent, { ...this.filter, group: element.group });
       const item = new vscode.TreeItem(`${element.shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} - show more`);
-      item.id = `${element.key}/more/${element.parent ?? ''}`;
+      item.id = `${element.key}/more/${element.parent ?? ''}/${element.group ?? ''}`;
       item.contextValue = RowContext.More;
       item.iconPath = new vscode.ThemeIcon('ellipsis');
       item.command = { command: Commands.ShowMore, title: 'Show More', arguments: [element] };
@@ -205,9 +341,17 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
       const item = new vscode.TreeItem(name ?? 'Debug session', vscode.TreeItemCollapsibleState.Expanded);
       item.id = `session:${element.token}`;
       const pending = members.reduce((sum, p) => sum + p.pendingCount, 0);
-      item.description = `${members.length} processes · ${pending} pending`;
+      item.description = `${pending.toLocaleString('en-US')} pending · ${members.length} processes`;
       item.iconPath = new vscode.ThemeIcon('debug-alt');
       item.contextValue = RowContext.Session;
+      return item;
+    }
+    if (element.type === 'finished') {
+      const count = this.store.childCount(element.key, element.parent, { ...this.filter, group: 'finished' });
+      const item = new vscode.TreeItem(`${count.toLocaleString('en-US')} finished`, vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `${element.key}/finished/${element.parent ?? ''}`;
+      item.iconPath = new vscode.ThemeIcon('check-all');
+      item.contextValue = RowContext.FinishedGroup;
       return item;
     }
     const process = this.store.process(element.key);
@@ -234,8 +378,10 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
     return item;
   }
 
-  /** Tooltips are built only for the row the pointer rests on, not for every row of a page. */
+  /** Tooltips are built only for the row the pointer rests on (VS Code asks on hover), and that
+   *  row is then kept still by the clock so its tooltip and inline actions stay. */
   resolveTreeItem(item: vscode.TreeItem, element: TreeElement): vscode.TreeItem {
+    this.hovered.set(element, Date.now() + HOVER_MS);
     const process = element.type === 'process' || element.type === 'op' ? this.store.process(element.key) : undefined;
     if (!process) return item;
     if (element.type === 'process') {
@@ -248,7 +394,7 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
   }
 
   dispose(): void {
-    clearTimeout(this.countTimer);
+    clearInterval(this.tick);
     this.disposables.dispose();
   }
 }

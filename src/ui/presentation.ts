@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { OpView, ProcessView } from '../core/model';
 import { RowContext } from '../contributions';
+import { describeHresult } from '../protocol/hresults';
 
 const ICONS: Record<OpView['status'], vscode.ThemeIcon> = {
   Started: new vscode.ThemeIcon('loading~spin'),
@@ -11,23 +12,41 @@ const ICONS: Record<OpView['status'], vscode.ThemeIcon> = {
 };
 const CANCEL_REQUESTED_ICON = new vscode.ThemeIcon('loading~spin', new vscode.ThemeColor('disabledForeground'));
 
+/** How long a finished op ran: `850µs`, `42ms`, `6.6s`, `17m 59s`, `2h 05m` (units never overflow: no `60s`). */
 export function formatDuration(micros: number): string {
-  const ms = micros / 1000;
-  if (ms < 1) return `${Math.max(0, Math.round(micros))}µs`;
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)}s`;
-  const m = Math.floor(s / 60);
-  return m < 60 ? `${m}m ${Math.round(s % 60)}s` : `${Math.floor(m / 60)}h ${m % 60}m`;
+  const us = Math.max(0, micros);
+  if (us < 1000) return `${Math.round(us)}µs`;
+  if (us < 1_000_000) return `${Math.floor(us / 1000)}ms`;
+  if (us < 10_000_000) return `${(Math.floor(us / 100_000) / 10).toFixed(1)}s`;
+  return formatWholeSeconds(Math.floor(us / 1_000_000));
 }
 
-/** The process clock now, in the protocol's microseconds since `timeOrigin`. */
+/** How long a pending op has run, in whole seconds so a ticking row changes at most once a second. */
+export function formatElapsed(micros: number): string {
+  return micros < 1_000_000 ? '<1s' : formatWholeSeconds(Math.floor(micros / 1_000_000));
+}
+
+function formatWholeSeconds(total: number): string {
+  if (total < 60) return `${total}s`;
+  const m = Math.floor(total / 60);
+  if (m < 60) return `${m}m ${String(total % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+}
+
+/** The program's clock now, in the protocol's microseconds since `timeOrigin`: the same machine's
+ *  wall clock, never behind the latest time the program reported (its clock may run ahead of ours). */
 export function processNow(process: ProcessView): number {
-  return (Date.now() - process.hello.timeOrigin) * 1000;
+  return Math.max((Date.now() - process.hello.timeOrigin) * 1000, process.latestT);
 }
 
-function progressText(value: unknown): string {
-  if (typeof value === 'number') return value <= 1 && value >= 0 && !Number.isInteger(value) ? `${Math.round(value * 100)}%` : String(value);
+/** A number from 0 to 100 reads as a percentage (as Windows Runtime progress usually is), a
+ *  fraction below 1 too; anything else as it came, cut short. */
+export function progressText(value: unknown): string {
+  if (typeof value === 'number') {
+    if (value > 0 && value < 1 && !Number.isInteger(value)) return `${Math.round(value * 100)}%`;
+    if (value >= 0 && value <= 100) return `${Math.round(value * 10) / 10}%`;
+    return String(value);
+  }
   if (typeof value === 'string') return value.length > 40 ? `${value.slice(0, 39)}…` : value;
   try {
     const json = JSON.stringify(value);
@@ -46,9 +65,9 @@ export function statusText(op: OpView): string {
 export function opDescription(op: OpView, process: ProcessView): string {
   const running = op.endT === undefined && !op.closed;
   const parts = [`#${op.id}`, op.cancelRequested && running ? 'Canceled (requested)' : op.status];
-  // How long it ran, or has been running; unknown for a running op of a process that is gone.
+  // How long it ran, or has been running (advancing, paused or not); unknown once its process is gone.
   if (op.endT !== undefined) parts.push(formatDuration(op.endT - op.createdT));
-  else if (running && process.connected) parts.push(formatDuration(processNow(process) - op.createdT));
+  else if (running && process.connected) parts.push(formatElapsed(processNow(process) - op.createdT));
   if (op.hasProgress && running) parts.push(`progress ${progressText(op.progress)}`);
   if (op.status === 'Error' && op.message) parts.push(op.message);
   if (op.closed) parts.push('closed');
@@ -79,12 +98,13 @@ export function opTooltip(op: OpView, process: ProcessView): vscode.MarkdownStri
     ['Status', statusText(op)],
     ['Created', clockTime(process, op.createdT)],
     ['Ended', clockTime(process, op.endT)],
+    ['Running for', op.endT === undefined && !op.closed && process.connected ? formatDuration(processNow(process) - op.createdT) : '-'],
     ['Creation site', op.site ?? 'not captured'],
   ];
   if (op.parent !== null) rows.push(['Parent', `#${op.parent}`]);
   if (op.cancelRequested) rows.push(['Cancel requested by', op.cancelSource ?? 'program']);
   if (op.status === 'Error') {
-    rows.push(['Error code', `${op.errorCode} (0x${(op.errorCode >>> 0).toString(16).toUpperCase()})`]);
+    rows.push(['Error code', `${describeHresult(op.errorCode)}, ${op.errorCode}`]);
     rows.push(['Message', op.message ?? '']);
   }
   if (op.hasProgress) rows.push(['Progress', progressText(op.progress)]);

@@ -35,8 +35,9 @@ export function registerTraceCommands(store: OperationStore, feed: OperationsFee
       void stop(false);
       void vscode.window.showErrorMessage(`Recording stopped: cannot write the trace file: ${error.message}`);
     }),
-    vscode.commands.registerCommand(Commands.StartRecording, async (target?: vscode.Uri) => {
-      const uri = target ?? (await vscode.window.showSaveDialog({
+    // From the view's menu the selected row comes as the argument: only a Uri names a file.
+    vscode.commands.registerCommand(Commands.StartRecording, async (target?: unknown) => {
+      const uri = (target instanceof vscode.Uri ? target : undefined) ?? (await vscode.window.showSaveDialog({
         title: 'Record Async Operations Trace',
         filters: TRACE_FILTERS,
         defaultUri: vscode.workspace.workspaceFolders?.[0]
@@ -61,8 +62,8 @@ export function registerTraceCommands(store: OperationStore, feed: OperationsFee
       recording.set(true);
     }),
     vscode.commands.registerCommand(Commands.StopRecording, () => stop(true)),
-    vscode.commands.registerCommand(Commands.OpenTrace, async (target?: vscode.Uri) => {
-      const uri = target ?? (await vscode.window.showOpenDialog({ title: 'Open Async Operations Trace', filters: TRACE_FILTERS, canSelectMany: false }))?.[0];
+    vscode.commands.registerCommand(Commands.OpenTrace, async (target?: unknown) => {
+      const uri = (target instanceof vscode.Uri ? target : undefined) ?? (await vscode.window.showOpenDialog({ title: 'Open Async Operations Trace', filters: TRACE_FILTERS, canSelectMany: false }))?.[0];
       if (!uri) return;
       try {
         const keys = await vscode.window.withProgress(

@@ -43,10 +43,18 @@ describe('Async Operations view (UI)', function () {
     }
     const pane = await expandViewPane(page, 'Async Operations');
 
-    // A row per op: name, #id and status; nested ops under their parent.
+    // A row per op: name, #id and status; nested ops under their parent; pending ones first, the
+    // finished folded under one row per parent, newest first.
     const waiting = treeRow(pane, /waitForShutdown.*#\d+.*Started/);
     await waiting.waitFor({ timeout: 30_000 });
     await treeRow(pane, /downloadFile/).waitFor({ timeout: 30_000 });
+    const level = await waiting.getAttribute('aria-level');
+    const finished = pane.locator(`.monaco-list-row[aria-level="${level}"]`).filter({ hasText: /^\s*[\d,]+ finished\s*$/ }).first();
+    await finished.waitFor({ timeout: 30_000 });
+    const unfold = async () => {
+      if ((await finished.getAttribute('aria-expanded')) === 'false') await finished.click();
+    };
+    await unfold();
     await treeRow(pane, /parseConfig.*Error/).waitFor({ timeout: 30_000 });
     await workbench().screenshot('view-live');
 
@@ -55,8 +63,19 @@ describe('Async Operations view (UI)', function () {
     assert.ok(id, `no #id in "${text}"`);
     const row = treeRow(pane, new RegExp(`waitForShutdown.*#${id}\\b`));
 
-    await clickInlineAction(row, 'Cancel Operation');
-    await treeRow(pane, new RegExp(`waitForShutdown.*#${id}\\b.*Canceled`)).waitFor({ timeout: 15_000 });
+    // Rows above it move as the demo runs (a new op, a finished group appearing): a click that
+    // landed on a moving row is retried until the op says Canceled.
+    const canceled = treeRow(pane, new RegExp(`waitForShutdown.*#${id}\\b.*Canceled`));
+    for (let attempt = 1; ; attempt++) {
+      if (await treeRow(pane, new RegExp(`waitForShutdown.*#${id}\\b.*Started`)).count()) await clickInlineAction(row, 'Cancel Operation');
+      await unfold();
+      try {
+        await canceled.waitFor({ timeout: 5_000 });
+        break;
+      } catch (error) {
+        if (attempt >= 4) throw error;
+      }
+    }
     await workbench().screenshot('view-after-cancel');
 
     // Finished: Cancel is gone, Close is offered, and closing marks the row closed.

@@ -55,7 +55,37 @@ describe('view commands', function () {
     assert.ok(!shown.includes('failing') && !shown.includes('quickDone'), `finished ops still shown: ${shown}`);
     assert.ok(shown.includes('download') && shown.includes('parentWork'));
     await vscode.commands.executeCommand('asyncOperations.showFinished');
-    assert.ok(labels(a, a.tree.getChildren(root)).includes('failing'));
+    const group = a.tree.getChildren(root).at(-1)!;
+    assert.ok(labels(a, a.tree.getChildren(group)).includes('failing'));
+  });
+
+  it('lists pending operations first, oldest first, and folds the finished ones under one row', () => {
+    const root = a.tree.processElement(process.key);
+    const rows = a.tree.getChildren(root);
+    // download was created before parentWork: the older hang comes first.
+    assert.deepEqual(labels(a, rows), ['download', 'parentWork', '2 finished']);
+    const group = rows[2];
+    assert.equal(a.tree.getTreeItem(group).collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
+    assert.deepEqual(labels(a, a.tree.getChildren(group)), ['failing', 'quickDone'], 'the latest created first');
+    assert.equal(a.tree.getParent(a.tree.getChildren(group)[0]), group, 'reveal finds a finished op in its group');
+  });
+
+  it('sorts by age with finished operations inline when asked', async () => {
+    const root = a.tree.processElement(process.key);
+    await vscode.commands.executeCommand('asyncOperations.sortByAge');
+    try {
+      assert.deepEqual(labels(a, a.tree.getChildren(root)), ['quickDone', 'failing', 'download', 'parentWork']);
+    } finally {
+      await vscode.commands.executeCommand('asyncOperations.sortPendingFirst');
+    }
+    assert.equal(labels(a, a.tree.getChildren(root)).at(-1), '2 finished');
+  });
+
+  it('the elapsed time of a quiet pending operation advances on its own', async () => {
+    const download = a.tree.getChildren(a.tree.processElement(process.key))[0];
+    const elapsed = () => /· (\d+)s/.exec(String(a.tree.getTreeItem(download).description))?.[1];
+    const first = await until(() => elapsed(), 'an elapsed time in seconds');
+    await until(() => Number(elapsed()) >= Number(first) + 2, 'the elapsed time to advance with no event from the program', 10_000);
   });
 
   it('goes to an operation\'s creation site', async () => {
