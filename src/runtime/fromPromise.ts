@@ -15,7 +15,6 @@ type Operation = { readonly id: unknown; readonly status: unknown; cancel(): voi
 class PromiseRemote implements Remote {
   readonly source = 'promise' as const;
   readonly canCancel: boolean;
-  readonly attributes: Attributes | undefined;
 
   constructor(
     private readonly promise: Thenable,
@@ -25,8 +24,12 @@ class PromiseRemote implements Remote {
   ) {
     this.canCancel = typeof promise.cancel === 'function' || operation !== undefined || controller !== undefined
       || cancelCallback !== undefined;
+  }
+
+  get attributes(): Attributes | undefined {
+    const operation = this.operation;
     const id = operation && tryRead(() => operation.id);
-    this.attributes = typeof id === 'number' ? boundedAttributes({ foreignId: id }) : undefined;
+    return typeof id === 'number' ? boundedAttributes({ foreignId: id }) : undefined;
   }
 
   begin(report: ((value: unknown) => void) | undefined): PromiseLike<unknown> {
@@ -70,7 +73,12 @@ export function promiseOp(promise: unknown, options: unknown, factory: Function)
   const controller = controllerOption(given);
   const cancel = cancelOption(given);
   if (promise instanceof AsyncOp) return promise; // already an op of this runtime
-  const candidate = tryRead(() => promise.operation);
+  let candidate: unknown;
+  try {
+    candidate = promise.operation;
+  } catch {
+    // a host object that throws on unknown keys: no operation
+  }
   const operation = isAsyncInfoShaped(candidate) ? candidate as Operation : undefined;
   const withProgress = typeof promise.progress === 'function' || (operation !== undefined && 'progress' in operation);
   const remote = new PromiseRemote(promise, operation, controller, cancel);

@@ -27,17 +27,24 @@ export function missingInfoMembers(value: unknown): string[] {
   return missing;
 }
 
+/** The check on every observe(): no allocation (the list of what is missing is made on failure only). */
+function hasInfoMembers(value: Record<string, unknown>): boolean {
+  return 'id' in value && 'status' in value && 'errorCode' in value && 'completed' in value
+    && typeof value.cancel === 'function' && typeof value.close === 'function' && typeof value.getResults === 'function';
+}
+
 export function isAsyncInfoShaped(value: unknown): boolean {
+  if (!isObjectLike(value)) return false;
   try {
-    return missingInfoMembers(value).length === 0;
+    return hasInfoMembers(value);
   } catch {
     return false; // a proxy or host object that throws on inspection
   }
 }
 
 export function checkAsyncInfo(info: unknown): asserts info is Record<string, unknown> {
+  if (isObjectLike(info) && hasInfoMembers(info)) return;
   const missing = missingInfoMembers(info);
-  if (missing.length === 0) return;
   const got = isObjectLike(info) ? `an object without ${missing.join(', ')}` : describe(info);
   throw new TypeError(
     `AsyncInfo.observe expects an IAsyncInfo object (id, status, errorCode, completed, cancel(), close(), getResults()), got ${got}`,

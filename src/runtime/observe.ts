@@ -20,39 +20,58 @@ interface ForeignInfo {
 }
 
 const hub = getHub();
+/**
+ * How a shim is found again: the completed handler it put in the foreign op's slot knows it (by
+ * this key, shared by every copy). A projection whose getter hands back a wrapper instead of that
+ * function gets a hub WeakMap entry: about a microsecond and GC work, so only where needed. The
+ * foreign object itself is never written to.
+ */
+const SHIM = Symbol.for('asyncinfo.shim.v1');
+
+type CompletedHandler = ((sender: unknown, status: unknown) => void) & { [SHIM]?: AsyncOp };
+
+function knownShim(info: object, handler: unknown): AsyncOp | undefined {
+  return (typeof handler === 'function' && (handler as CompletedHandler)[SHIM]) || hub.shims.get(info) as AsyncOp | undefined;
+}
 
 class ObservedRemote implements Remote {
   readonly source = 'observed' as const;
   readonly canCancel = true;
-  readonly attributes: Attributes | undefined;
   private readonly promise: Promise<unknown>;
   private resolve!: (value: unknown) => void;
   private reject!: (error: unknown) => void;
   private report: ((value: unknown) => void) | undefined = undefined;
   private ended = false;
+  /** True while the slot is being taken: a foreign op that had finished fires then. */
+  private taking = true;
+  /** What the shim put in the foreign op's completed slot. */
+  readonly handler: CompletedHandler;
   /** Set when the foreign op had already finished: it fired while its slot was being taken. */
   early: { ok: boolean; value: unknown } | undefined = undefined;
 
   /** Takes the foreign op's slots; throws (taking nothing) when `completed` is already set. */
-  constructor(private readonly info: ForeignInfo, withProgress: boolean) {
+  constructor(private readonly info: ForeignInfo, current: unknown, withProgress: boolean) {
     this.promise = new Promise((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
     });
-    const id = tryRead(() => info.id);
-    this.attributes = typeof id === 'number' ? boundedAttributes({ foreignId: id }) : undefined;
-    if (info.completed != null) throw slotTaken();
-    const taking = { now: true };
+    if (current != null) throw slotTaken();
+    this.handler = (_sender: unknown, status: unknown) => this.foreignCompleted(status);
     try {
-      info.completed = (_sender: unknown, status: unknown) => this.foreignCompleted(status, taking.now);
+      info.completed = this.handler;
     } catch (error) {
       if (isDelegateAssignmentError(error)) throw slotTaken();
       throw error; // the foreign op's own refusal (closed, say): nothing was taken
     } finally {
-      taking.now = false;
+      this.taking = false;
     }
     // Progress handlers are replaceable: the program sets its own on the shim.
     if (withProgress) info.progress = (_sender: unknown, value: unknown) => this.report?.(value);
+  }
+
+  get attributes(): Attributes | undefined {
+    const id = tryRead(() => this.info.id);
+    return typeof id === 'number' ? boundedAttributes({ foreignId: id }) : undefined;
   }
 
   begin(report: ((value: unknown) => void) | undefined): PromiseLike<unknown> {
@@ -70,7 +89,7 @@ class ObservedRemote implements Remote {
     this.end(true, FOREIGN_CANCELED);
   }
 
-  private foreignCompleted(status: unknown, early: boolean): void {
+  private foreignCompleted(status: unknown): void {
     if (this.ended) return; // a foreign op that fires twice is not believed twice
     const info = this.info;
     const s = typeof status === 'number' ? status : tryRead(() => info.status);
@@ -89,7 +108,7 @@ class ObservedRemote implements Remote {
       ok = false;
       value = s === AsyncStatus.Error ? foreignError(info) : new Error(`the observed operation completed with status ${String(s)}`);
     }
-    if (early) this.early = { ok, value };
+    if (this.taking) this.early = { ok, value };
     this.end(ok, value);
   }
 
@@ -135,16 +154,18 @@ export function observeInfo(info: unknown, options: unknown, factory: Function):
   const name = nameOption('AsyncInfo.observe', given);
   const kindName = kindOption(given);
   if (info instanceof AsyncOp) return info; // already an op of this runtime
-  const known = hub.shims.get(info);
-  if (known !== undefined) return known as AsyncOp;
   const foreign = info as unknown as ForeignInfo;
+  const current = foreign.completed;
+  const known = knownShim(foreign, current);
+  if (known !== undefined) return known;
   const kind: Kind = kindName !== undefined ? KINDS.indexOf(kindName) : 'progress' in foreign ? Kind.OperationWithProgress : Kind.Operation;
   const withProgress = kind === Kind.ActionWithProgress || kind === Kind.OperationWithProgress;
-  const remote = new ObservedRemote(foreign, withProgress);
+  const remote = new ObservedRemote(foreign, current, withProgress);
   const op = withProgress
     ? new AsyncOpWithProgress(kind, remoteWork, name ?? KINDS[kind], factory, remote) as AsyncOp
     : new AsyncOp(kind, remoteWork, name ?? KINDS[kind], factory, remote);
-  hub.shims.set(foreign, op);
+  remote.handler[SHIM] = op;
+  if (foreign.completed !== remote.handler) hub.shims.set(foreign, op);
   if (remote.early !== undefined) op._settleNow(remote.early.ok, remote.early.value);
   return op;
 }

@@ -11,6 +11,7 @@ export interface Remote {
   readonly source: OpOrigin;
   /** False when nothing can stop the work: the debugger's Cancel is answered with E_NOTIMPL. */
   readonly canCancel: boolean;
+  /** Read only when a listener is told about the op (they cost an object and a foreign read). */
   readonly attributes: Attributes | undefined;
   /** The op's work: the promise it settles from. `report` is the op's, for WithProgress kinds. */
   begin(report: ((value: unknown) => void) | undefined): PromiseLike<unknown>;
@@ -47,7 +48,7 @@ export function boundedAttributes(input: Record<string, unknown>): Attributes | 
     (out ??= {})[key] = value;
     if (++n === MAX_KEYS) break;
   }
-  return out && Object.freeze(out); // shared by every message about the op: nobody may change it
+  return out;
 }
 
 /** Reads a member of a foreign object that may throw (a closed WinRT op does). */
