@@ -36,6 +36,12 @@ export interface CreatedMessage {
   site: string | null;
   /** The whole creation stack, async frames included, when the program captures it (sites `async`). */
   stack?: string;
+  /** Where it comes from: absent or 'runtime' (the factories), 'observed', 'promise', 'node:<source>'. */
+  source?: string;
+  /** false when a Cancel cannot act on this op; absent means it can. */
+  canCancel?: boolean;
+  /** At most 16 keys; strings of at most 256 characters, numbers or booleans. */
+  attributes?: Record<string, string | number | boolean>;
 }
 
 export interface ProgressMessage { type: 'progress'; id: number; t: Micros; value: unknown }

@@ -27,6 +27,16 @@ export interface MessageSchema {
 
 /** Deepest nesting accepted in a progress value (the agent cuts values to 4 KiB of JSON anyway). */
 export const MAX_VALUE_DEPTH = 64;
+/** `created.attributes`: at most this many keys, string values at most MAX_ATTRIBUTE_CHARS long. */
+export const MAX_ATTRIBUTES = 16;
+export const MAX_ATTRIBUTE_CHARS = 256;
+
+function isAttributes(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const values = Object.values(v);
+  return values.length <= MAX_ATTRIBUTES && values.every((x) =>
+    (typeof x === 'string' && x.length <= MAX_ATTRIBUTE_CHARS) || typeof x === 'boolean' || (typeof x === 'number' && Number.isFinite(x)));
+}
 
 const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isString = (v: unknown): v is string => typeof v === 'string';
@@ -64,6 +74,9 @@ export const MESSAGE_SCHEMAS: { readonly [T in AgentMessage['type']]: MessageSch
     parent: orNull(id, 'a number or null', () => null),
     site: orNull(str, 'a string or null', () => null),
     stack: opt(str, 'a string'),
+    source: opt(str, 'a string'),
+    canCancel: opt({ check: (v) => typeof v === 'boolean', what: '' }, 'a boolean'),
+    attributes: opt({ check: isAttributes, what: '' }, `an object of at most ${MAX_ATTRIBUTES} strings, numbers or booleans`),
   }),
   progress: lifecycle('trace', { value: { check: (v) => v !== undefined && withinDepth(v, MAX_VALUE_DEPTH), what: `a JSON value (nested at most ${MAX_VALUE_DEPTH} deep)` } }),
   cancelRequested: lifecycle('info', { source: opt({ check: (v) => v === 'program' || v === 'client', what: '' }, '"program" or "client"', () => 'program') }),

@@ -1,10 +1,12 @@
 // The factories (modelled on .NET's AsyncInfo.Run), toPromise, and run-time configuration.
 import { AsyncOp, AsyncOpWithProgress, Kind } from './operation';
 import { getHub } from './hub';
+import { observeInfo } from './observe';
+import { promiseOp } from './fromPromise';
 import type { ParentMode, SiteMode } from './settings';
 import type {
-  CancellationToken, IAsyncAction, IAsyncActionWithProgress, IAsyncInfo, IAsyncOperation,
-  IAsyncOperationWithProgress, RunOptions,
+  CancellationToken, ForeignAsyncInfo, FromPromiseOptions, IAsyncAction, IAsyncActionWithProgress, IAsyncInfo,
+  IAsyncOperation, IAsyncOperationWithProgress, ObserveOptions, RunOptions,
 } from './types';
 
 type Work = (...args: never[]) => unknown;
@@ -26,6 +28,31 @@ export interface ConfigureOptions {
   parents?: ParentMode;
   /** Terminal ops remembered for late-joining debuggers (default 1,000). */
   retainTerminal?: number;
+}
+
+/** A shim over a foreign IAsyncInfo: an op of this runtime that mirrors it (operation-sources.md §2). */
+function observe(info: ForeignAsyncInfo, options: ObserveOptions & { kind: 'action' }): IAsyncAction;
+function observe<P = unknown>(info: ForeignAsyncInfo, options: ObserveOptions & { kind: 'actionWithProgress' }): IAsyncActionWithProgress<P>;
+function observe<T = unknown>(info: ForeignAsyncInfo<T>, options: ObserveOptions & { kind: 'operation' }): IAsyncOperation<T>;
+function observe<T = unknown, P = unknown>(
+  info: ForeignAsyncInfo<T>, options: ObserveOptions & { kind: 'operationWithProgress' }): IAsyncOperationWithProgress<T, P>;
+function observe<T = unknown, P = unknown>(
+  info: ForeignAsyncInfo<T> & { progress: unknown }, options?: ObserveOptions): IAsyncOperationWithProgress<T, P>;
+function observe<T = unknown>(info: ForeignAsyncInfo<T>, options?: ObserveOptions): IAsyncOperation<T>;
+function observe(info: unknown, options?: unknown): unknown {
+  return observeInfo(info, options, observe);
+}
+
+/** An IAsyncOperation of a promise; Cancel reaches it where it can (operation-sources.md §2). */
+function fromPromise<T, P>(
+  promise: PromiseLike<T> & { progress(callback: (value: P) => void): unknown }, options?: FromPromiseOptions,
+): IAsyncOperationWithProgress<T, P>;
+function fromPromise<T>(
+  promise: PromiseLike<T> & { operation: { progress: unknown } }, options?: FromPromiseOptions,
+): IAsyncOperationWithProgress<T, unknown>;
+function fromPromise<T>(promise: PromiseLike<T>, options?: FromPromiseOptions): IAsyncOperation<T>;
+function fromPromise(promise: unknown, options?: unknown): unknown {
+  return promiseOp(promise, options, fromPromise);
 }
 
 export const AsyncInfo = {
@@ -56,6 +83,10 @@ export const AsyncInfo = {
     const kind = Kind.OperationWithProgress;
     return new AsyncOpWithProgress(kind, work, givenName(options), AsyncInfo.runOperationWithProgress) as unknown as IAsyncOperationWithProgress<T, P>;
   },
+
+  observe,
+
+  fromPromise,
 
   /** A Promise for the op's outcome, like .NET's AsTask; aborting `signal` cancels the op. */
   toPromise<T>(op: IAsyncInfo & PromiseLike<T>, options?: { signal?: AbortSignal }): Promise<T> {

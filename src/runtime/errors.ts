@@ -11,12 +11,15 @@ export const E_ILLEGAL_METHOD_CALL = 0x8000000e | 0;
 export const E_ILLEGAL_STATE_CHANGE = 0x8000000d | 0;
 export const E_ILLEGAL_DELEGATE_ASSIGNMENT = 0x80000018 | 0;
 export const E_FAIL = 0x80004005 | 0;
+/** What the debugger's Cancel gets for an op that has no way to cancel its work. */
+export const E_NOTIMPL = 0x80004001 | 0;
 
 const codeNames = new Map<number, string>([
   [E_ILLEGAL_METHOD_CALL, 'E_ILLEGAL_METHOD_CALL'],
   [E_ILLEGAL_STATE_CHANGE, 'E_ILLEGAL_STATE_CHANGE'],
   [E_ILLEGAL_DELEGATE_ASSIGNMENT, 'E_ILLEGAL_DELEGATE_ASSIGNMENT'],
   [E_FAIL, 'E_FAIL'],
+  [E_NOTIMPL, 'E_NOTIMPL'],
 ]);
 
 /** An illegal call on an operation: `code` names the HRESULT, `number` is its signed int32 value. */

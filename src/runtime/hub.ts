@@ -14,6 +14,8 @@ export interface RuntimeHub extends AsyncInfoHub {
   current: number;
   /** Carries the current op id across awaits; made on first use (it slows every promise). */
   context(): AsyncLocalStorage<number>;
+  /** Foreign IAsyncInfo objects -> their shims, shared by every copy: observing twice gives one shim. */
+  readonly shims: WeakMap<object, object>;
 }
 
 const MAX_ID = 0xffffffff;
@@ -39,6 +41,7 @@ function createHub(): RuntimeHub {
     cancel: (id) => command(sources, id, (s) => s.cancel(id)),
     close: (id) => command(sources, id, (s) => s.close(id)),
     context: () => (als ??= new AsyncLocalStorage<number>()),
+    shims: new WeakMap(),
   };
   return hub;
 }
@@ -66,6 +69,7 @@ export function getHub(): RuntimeHub {
       settings,
       current: existing.current ?? 0,
       context: existing.context ?? (() => (als ??= new AsyncLocalStorage<number>())),
+      shims: existing.shims ?? new WeakMap(),
     }) as RuntimeHub;
   }
   const hub = createHub();

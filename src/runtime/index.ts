@@ -4,5 +4,6 @@ export { AsyncStatus, AsyncInfoError } from './errors';
 export type {
   CancellationToken, IAsyncInfo, IAsyncAction, IAsyncOperation, IAsyncActionWithProgress,
   IAsyncOperationWithProgress, AsyncCompletedHandler, AsyncProgressHandler, RunOptions,
+  OpKind, ForeignAsyncInfo, ObserveOptions, FromPromiseOptions,
 } from './types';
 export { LIFECYCLE_CHANNEL, HUB_KEY } from '../protocol/hub';

@@ -4,7 +4,7 @@
 // awaiters, what a debugger was told) lives in one extras object made on first need.
 import * as dc from 'diagnostics_channel';
 import { LIFECYCLE_CHANNEL, type CommandResult } from '../protocol/hub';
-import type { LifecycleMessage, OpKind } from '../protocol/messages';
+import type { CreatedMessage, LifecycleMessage, OpKind } from '../protocol/messages';
 import { nowMicros } from './clock';
 import {
   AsyncInfoError, AsyncStatus, E_ILLEGAL_DELEGATE_ASSIGNMENT, E_ILLEGAL_METHOD_CALL, E_ILLEGAL_STATE_CHANGE,
@@ -13,6 +13,7 @@ import {
 import { getHub } from './hub';
 import { OpRegistry, type TrackedOp } from './registry';
 import { captureSite } from './sites';
+import { FOREIGN_CANCELED, type Remote } from './remote';
 
 export const KINDS: readonly OpKind[] = ['action', 'operation', 'actionWithProgress', 'operationWithProgress'];
 export const enum Kind { Action = 0, Operation = 1, ActionWithProgress = 2, OperationWithProgress = 3 }
@@ -26,6 +27,7 @@ const TERMINAL = 32; // the op reached Completed, Canceled or Error and said so
 const HANDLER_FIRED = 64;
 const HAS_OUTCOME = 128; // the outcome is known (before it, the op keeps its name or work)
 const HAS_EXTRAS = 512 << 1; // `_v` is the Extras (bits 8-9 hold the kind)
+const CANCELING = HAS_EXTRAS << 1; // a remote's cancel() is running: a cancel from inside it is a no-op
 const KIND_SHIFT = 8;
 const HAS_RESULT = 1 << KIND_SHIFT; // the Operation kinds
 const WITH_PROGRESS = 2 << KIND_SHIFT;
@@ -59,6 +61,8 @@ class Extras {
   progress: ProgressHandler<AsyncOp, unknown> = null;
   controller: AbortController | undefined = undefined;
   observed: Observed | undefined = undefined;
+  /** What the op mirrors when its work is a foreign op or a promise (observe, fromPromise). */
+  remote: Remote | undefined = undefined;
   /** The op's result or error, once the op has extras. */
   value: unknown = undefined;
   constructor(public name: string) {}
@@ -88,10 +92,11 @@ export class AsyncOp implements TrackedOp {
   _prev: TrackedOp | null = null;
   _next: TrackedOp | null = null;
 
-  constructor(kind: Kind, work: Work, name: string | undefined, factory: Function) {
+  constructor(kind: Kind, work: Work, name: string | undefined, factory: Function, remote?: Remote) {
     this._s = kind << KIND_SHIFT;
     this._id = hub.nextId();
     this._v = name || work;
+    if (remote !== undefined) this.extras().remote = remote;
     registry.link(this);
     if (channel.hasSubscribers) this.observeCreation(factory);
     this.start(work);
@@ -125,6 +130,7 @@ export class AsyncOp implements TrackedOp {
     if ((s & (STATUS | CANCEL_REQUESTED)) === AsyncStatus.Started) {
       throw new AsyncInfoError(E_ILLEGAL_STATE_CHANGE, `operation ${this._id} is still running`);
     }
+    this.x?.remote?.close(); // the real thing refuses: the op stays open, as it does
     this.closeNow();
   }
 
@@ -209,6 +215,7 @@ export class AsyncOp implements TrackedOp {
   // inside settle() and may close() the op, which drops its result, error and `_p`.
   private workDone(value: unknown): unknown {
     const p = this._p;
+    if (value === FOREIGN_CANCELED) this.markCanceled();
     this.settle(true, value);
     const s = this._s;
     if ((s & STATUS) === AsyncStatus.Completed) return s & HAS_RESULT ? value : undefined;
@@ -243,9 +250,52 @@ export class AsyncOp implements TrackedOp {
     if (s & HANDLER_SET) this.fireHandler();
   }
 
+  /** Throws what a remote's cancel() throws; the op is then still Started. */
   _cancelFrom(source: 'program' | 'client'): void {
     const s = this._s;
-    if (s & (STATUS | CANCEL_REQUESTED | CLOSED)) return; // only Started ops can be canceled
+    if (s & (STATUS | CANCEL_REQUESTED | CLOSED | CANCELING)) return; // only Started ops can be canceled
+    if (s & HAS_EXTRAS) {
+      const remote = (this._v as Extras).remote;
+      if (remote !== undefined) {
+        this._s = s | CANCELING;
+        try {
+          remote.cancel();
+        } finally {
+          this._s &= ~CANCELING;
+        }
+      }
+    }
+    this.requestCancel(source);
+  }
+
+  /** The debugger's Cancel: E_NOTIMPL where nothing can stop the work, else what cancel() does. */
+  _tryCancel(): CommandResult {
+    const remote = this.x?.remote;
+    if (remote !== undefined && !remote.canCancel) {
+      return { ok: false, code: 'E_NOTIMPL', message: `operation ${this._id} has no way to cancel its work` };
+    }
+    try {
+      this._cancelFrom('client');
+      return { ok: true };
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      return { ok: false, code: typeof code === 'string' ? code : 'E_FAIL', message: messageOf(error) };
+    }
+  }
+
+  /** The outcome is known as the op is made (an observed op that had already finished). */
+  _settleNow(ok: boolean, value: unknown): void {
+    if (ok && value === FOREIGN_CANCELED) this.markCanceled();
+    this.settle(ok, value);
+  }
+
+  /** The real work ended canceled without this op asking: it reads as a cancel by the program. */
+  private markCanceled(): void {
+    if (!(this._s & (STATUS | CANCEL_REQUESTED | CLOSED))) this.requestCancel('program');
+  }
+
+  private requestCancel(source: 'program' | 'client'): void {
+    const s = this._s;
     this._s = (s & ~STATUS) | AsyncStatus.Canceled | CANCEL_REQUESTED;
     if (channel.hasSubscribers) {
       const t = nowMicros();
@@ -262,8 +312,8 @@ export class AsyncOp implements TrackedOp {
       this.close();
       return { ok: true };
     } catch (error) {
-      const e = error as AsyncInfoError;
-      return { ok: false, code: e.code, message: e.message };
+      const code = (error as { code?: unknown } | null)?.code;
+      return { ok: false, code: typeof code === 'string' ? code : 'E_FAIL', message: messageOf(error) };
     }
   }
 
@@ -344,6 +394,10 @@ export class AsyncOp implements TrackedOp {
     if (this._s & CLOSED) throw closedError(this._id);
   }
 
+  get _remote(): Remote | undefined {
+    return this.x?.remote;
+  }
+
   get _closed(): boolean {
     return (this._s & CLOSED) !== 0;
   }
@@ -395,9 +449,18 @@ export class AsyncOp implements TrackedOp {
   }
 
   private createdMessage(t: number): LifecycleMessage {
-    const m = this.x?.observed;
-    const msg = { type: 'created' as const, id: this._id, t, kind: this.kind, name: this.name, parent: m?.parent ?? null, site: m?.site ?? null };
-    return m?.stack !== undefined ? { ...msg, stack: m.stack } as LifecycleMessage : msg;
+    const x = this.x;
+    const m = x?.observed;
+    const msg: CreatedMessage = { type: 'created', id: this._id, t, kind: this.kind, name: this.name, parent: m?.parent ?? null, site: m?.site ?? null };
+    if (m?.stack !== undefined) (msg as CreatedMessage & { stack?: string }).stack = m.stack;
+    // Ops of the factories carry none of these: their bytes (and the agent's fast encoder) stay as they were.
+    const remote = x?.remote;
+    if (remote !== undefined) {
+      msg.source = remote.source;
+      if (!remote.canCancel) msg.canCancel = false;
+      if (remote.attributes !== undefined) msg.attributes = remote.attributes;
+    }
+    return msg;
   }
 
   private terminalMessage(status: AsyncStatus, t: number): LifecycleMessage {

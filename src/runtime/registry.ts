@@ -14,7 +14,7 @@ export interface TrackedOp {
   _next: TrackedOp | null;
   readonly _closed: boolean;
   _snapshot(into: LifecycleMessage[], now: number): void;
-  _cancelFrom(source: 'client' | 'program'): void;
+  _tryCancel(): CommandResult;
   _tryClose(): CommandResult;
 }
 
@@ -70,10 +70,7 @@ export class OpRegistry implements OpSource {
   }
 
   cancel(id: number): CommandResult | undefined {
-    const op = this.find(id);
-    if (!op) return undefined;
-    op._cancelFrom('client');
-    return { ok: true };
+    return this.find(id)?._tryCancel();
   }
 
   close(id: number): CommandResult | undefined {

@@ -44,3 +44,33 @@ export interface RunOptions {
   /** The name the debugger shows; default: the work function's name, else the kind. */
   name?: string;
 }
+
+export type OpKind = 'action' | 'operation' | 'actionWithProgress' | 'operationWithProgress';
+
+/** A foreign IAsyncInfo as Windows Runtime projections expose it: what `AsyncInfo.observe` takes. */
+export interface ForeignAsyncInfo<T = unknown> {
+  readonly id: number;
+  readonly status: number;
+  readonly errorCode: unknown;
+  /** Set once; the shim takes it, so it must still be free. */
+  completed: unknown;
+  cancel(): void;
+  close(): void;
+  getResults(): T;
+}
+
+export interface ObserveOptions {
+  /** The name the debugger shows; default: the kind. */
+  name?: string;
+  /** Default: 'operationWithProgress' when the object has a `progress` property, else 'operation'. */
+  kind?: OpKind;
+}
+
+export interface FromPromiseOptions {
+  /** The name the debugger shows; default: the kind. */
+  name?: string;
+  /** Canceling the op aborts it; aborting it (and the promise then failing) reads as a cancel. */
+  controller?: AbortController;
+  /** Called when the op is canceled (after the promise's own `cancel()`, if it has one). */
+  cancel?: () => void;
+}

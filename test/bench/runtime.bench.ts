@@ -1,11 +1,13 @@
 // The runtime's figures (issue 2): an op's full lifecycle against a bare promise, with and
 // without a subscriber, and the heap an op holds while it runs.
 import * as path from 'node:path';
+import type { ForeignHeapResult, ForeignLifecycleResult } from './foreignScenarios';
 import type { HeapResult, LifecycleResult } from './runtimeScenarios';
 import { runScenario } from './stats';
 import type { BenchModule, BenchRow } from './types';
 
 const scenarios = path.join(__dirname, 'runtimeScenarios.js');
+const foreignScenarios = path.join(__dirname, 'foreignScenarios.js');
 
 function lifecycleRow(name: string, r: LifecycleResult, goal?: number): BenchRow {
   const hooked = r.hookedBaseNs === undefined ? '' : `; baseline while subscribed ${r.hookedBaseNs.toFixed(0)} ns`;
@@ -24,6 +26,9 @@ export const bench: BenchModule = {
     const lean = runScenario<LifecycleResult>(scenarios, ['lifecycle', 'subscriber-lean']);
     const debuggerLike = runScenario<LifecycleResult>(scenarios, ['lifecycle', 'subscriber-debugger']);
     const heap = runScenario<HeapResult>(scenarios, ['heap'], ['--expose-gc']);
+    const foreign = runScenario<ForeignLifecycleResult>(foreignScenarios, ['lifecycle']);
+    const foreignHeap = runScenario<ForeignHeapResult>(foreignScenarios, ['heap'], ['--expose-gc']);
+    const shimNs = foreign.observedNs - foreign.foreignNs;
     return [
       lifecycleRow('await runOperation(async () => x), no subscriber', none, 2.0),
       {
@@ -36,6 +41,24 @@ export const bench: BenchModule = {
       {
         name: 'heap per live (Started) op', value: heap.bytesPerOp, unit: 'bytes', goal: 250,
         note: `work returns a shared pending promise, so this is the op's own cost; a bare pending Promise: ${heap.bytesPerPendingPromise.toFixed(0)} bytes`,
+      },
+      {
+        name: '`await AsyncInfo.fromPromise(Promise.resolve(x))` vs `await runOperation(async () => x)`, no subscriber',
+        value: foreign.promiseRatio, unit: 'x', goal: 1.0,
+        note: `promise op ${foreign.promiseNs.toFixed(0)} ns vs runtime op ${foreign.runtimeNs.toFixed(0)} ns (interleaved rounds)`,
+      },
+      {
+        name: 'observe(a bare foreign op), finish, await vs `await runOperation(async () => x)`, no subscriber',
+        value: foreign.observedRatio, unit: 'x',
+        note: `observed ${foreign.observedNs.toFixed(0)} ns, of which the foreign op's own ${foreign.foreignNs.toFixed(0)} ns`,
+      },
+      {
+        name: "the shim's share of that (observed minus the foreign op's own) vs a runtime op", value: shimNs / foreign.runtimeNs,
+        unit: 'x', goal: 1.0, note: `${shimNs.toFixed(0)} ns vs ${foreign.runtimeNs.toFixed(0)} ns`,
+      },
+      {
+        name: 'heap per live op: fromPromise(pending) / observe(foreign) vs runAction', value: foreignHeap.promiseBytes, unit: 'bytes',
+        note: `promise op ${foreignHeap.promiseBytes.toFixed(0)}, shim ${(foreignHeap.observedBytes - foreignHeap.foreignBytes).toFixed(0)} (plus the foreign op's own ${foreignHeap.foreignBytes.toFixed(0)}), runtime op ${foreignHeap.runtimeBytes.toFixed(0)} bytes, same run`,
       },
     ];
   },

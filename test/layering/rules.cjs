@@ -44,6 +44,7 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(out|dist)/' },
+    // The runtime package's entry templates name files that exist only inside the built package.
+    exclude: { path: ['^(out|dist)/', '^src/runtime/package/'] },
   },
 };

@@ -1,0 +1,4 @@
+import * as runtime from './types/runtime/index.js';
+
+export * from './types/runtime/index.js';
+export default runtime;
