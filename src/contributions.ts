@@ -65,6 +65,8 @@ export const SETTING_DEFAULTS: {
 /** contextValue of tree rows; `when` clauses in package.json match these. */
 export const enum RowContext {
   Started = 'op.started',
+  /** Started, but the program said a Cancel cannot act on it: no Cancel offered. */
+  StartedCannotCancel = 'op.startedCannotCancel',
   CancelRequested = 'op.cancelRequested',
   Finished = 'op.finished',
   Closed = 'op.closed',

@@ -1,7 +1,7 @@
 // Applies one op's lifecycle message to a process. Idempotent and order-tolerant: a snapshot may
 // repeat what is known, a terminal message keeps the first one seen, and a message about an op
 // whose `created` never arrived (dropped events) makes a placeholder that `created` fills in.
-import type { LifecycleMessage, OpKind } from '../protocol/messages';
+import type { CreatedMessage, LifecycleMessage, OpKind } from '../protocol/messages';
 import type { StringInterner } from './intern';
 import {
   CANCEL_BY_CLIENT, CANCEL_REQUESTED, CANCELED, CLOSED, COMPLETED, ERRORED, HAS_PROGRESS, OpRecord, PLACEHOLDER,
@@ -67,7 +67,10 @@ function applyCreated(process: ProcessState, msg: Extract<LifecycleMessage, { ty
     record = undefined;
   }
   if (record) {
-    if (record.bits & PLACEHOLDER) fillPlaceholder(process, record, msg, strings);
+    if (record.bits & PLACEHOLDER) {
+      fillPlaceholder(process, record, msg, strings);
+      applyOrigin(record, msg, strings);
+    }
     if (typeof stack === 'string' && record.stack === undefined) {
       record.details().stack = strings.intern(stack);
       process.changed(record);
@@ -77,7 +80,15 @@ function applyCreated(process: ProcessState, msg: Extract<LifecycleMessage, { ty
   record = new OpRecord(msg.id, process.nextSeq++, msg.kind, strings.intern(msg.name), msg.parent ?? null,
     strings.intern(msg.site ?? null), msg.t);
   if (typeof stack === 'string') record.details().stack = strings.intern(stack);
+  applyOrigin(record, msg, strings);
   process.insert(record);
+}
+
+/** Where an op comes from (only ops not made by the runtime's factories carry it: no side object otherwise). */
+function applyOrigin(record: OpRecord, msg: CreatedMessage, strings: StringInterner): void {
+  if (msg.source !== undefined && msg.source !== 'runtime') record.details().source = strings.intern(msg.source);
+  if (msg.canCancel === false) record.details().cannotCancel = true;
+  if (msg.attributes !== undefined) record.details().attributes = msg.attributes;
 }
 
 function fillPlaceholder(process: ProcessState, record: OpRecord, msg: { kind: OpKind; name: string; parent: number | null; site: string | null; t: number }, strings: StringInterner): void {

@@ -14,6 +14,12 @@ export interface OpView {
   readonly site: string | null;
   /** The full creation stack, when the program captured one (ASYNCINFO_SITES=async). */
   readonly stack: string | undefined;
+  /** Where it comes from: undefined for the runtime's factories, else `observed`, `promise`, `node:fetch`, ... */
+  readonly source: string | undefined;
+  /** False when a Cancel cannot act on it (the program said so). */
+  readonly canCancel: boolean;
+  /** What the program attached to it (method, URL, pid, ...). */
+  readonly attributes: Readonly<Record<string, string | number | boolean>> | undefined;
   /** Microseconds since the process's `hello.timeOrigin`. */
   readonly createdT: number;
   readonly status: OpStatusName;
@@ -71,6 +77,8 @@ export interface OpFilter {
   /** Case-insensitive substring of the name, or `#id`. */
   text?: string;
   statuses?: ReadonlySet<OpStatusName>;
+  /** Sources to show (`fetch` matches `node:fetch`; `runtime` the factories' ops). */
+  sources?: ReadonlySet<string>;
   hideFinished?: boolean;
   /** In the tree (no text or status filter): only the children that are `live` (pending, or
    *  above a pending op), oldest first, or only the `finished` rest, newest first. */

@@ -6,7 +6,13 @@ import { NESTED, type OpRecord } from './opRecord';
 import type { ProcessState } from './processState';
 
 export function isFlat(filter: OpFilter | undefined): boolean {
-  return Boolean(filter && (filter.text || (filter.statuses && filter.statuses.size > 0)));
+  return Boolean(filter && (filter.text || (filter.statuses && filter.statuses.size > 0) || (filter.sources && filter.sources.size > 0)));
+}
+
+/** `fetch` names `node:fetch` too; `runtime` the ops of the runtime's own factories. */
+function sourceMatches(sources: ReadonlySet<string>, source: string | undefined): boolean {
+  const own = source ?? 'runtime';
+  return sources.has(own) || (own.startsWith('node:') && sources.has(own.slice(5)));
 }
 
 export function isActive(filter: OpFilter | undefined): filter is OpFilter {
@@ -19,14 +25,16 @@ function matcher(filter: OpFilter): (record: OpRecord) => boolean {
   const wantedId = idMatch ? Number(idMatch[1]) : undefined;
   const statuses = filter.statuses && filter.statuses.size > 0 ? filter.statuses : undefined;
   const hideFinished = Boolean(filter.hideFinished);
+  const sources = filter.sources && filter.sources.size > 0 ? filter.sources : undefined;
   return (r) =>
+    (!sources || sourceMatches(sources, r.source)) &&
     (text === '' || (wantedId !== undefined ? r.id === wantedId : r.name.toLowerCase().includes(text))) &&
     (!statuses || statuses.has(r.status)) &&
     (!hideFinished || !r.finished);
 }
 
 function cacheKey(filter: OpFilter): string {
-  const statuses = filter.statuses ? [...filter.statuses].sort().join(',') : '';
+  const statuses = `${filter.statuses ? [...filter.statuses].sort().join(',') : ''}|${filter.sources ? [...filter.sources].sort().join(',') : ''}`;
   return `${filter.text ?? ''}\u0000${statuses}\u0000${filter.hideFinished ? 1 : 0}\u0000${filter.group ?? ''}`;
 }
 

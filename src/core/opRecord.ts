@@ -29,6 +29,9 @@ export interface OpExtra {
   errorCode: number;
   message: string | undefined;
   stack: string | undefined;
+  source: string | undefined;
+  cannotCancel: boolean;
+  attributes: Readonly<Record<string, string | number | boolean>> | undefined;
 }
 
 export class OpRecord implements OpView {
@@ -95,8 +98,20 @@ export class OpRecord implements OpView {
     return this.extra?.stack;
   }
 
+  get source(): string | undefined {
+    return this.extra?.source;
+  }
+
+  get canCancel(): boolean {
+    return !this.extra?.cannotCancel;
+  }
+
+  get attributes(): Readonly<Record<string, string | number | boolean>> | undefined {
+    return this.extra?.attributes;
+  }
+
   /** The rare fields, allocated on first use. */
   details(): OpExtra {
-    return (this.extra ??= { errorCode: 0, message: undefined, stack: undefined });
+    return (this.extra ??= { errorCode: 0, message: undefined, stack: undefined, source: undefined, cannotCancel: false, attributes: undefined });
   }
 }

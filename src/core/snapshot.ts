@@ -10,6 +10,9 @@ export function snapshotOf(state: ProcessState): LifecycleMessage[] {
     const { id } = r;
     const created: CreatedMessage = { type: 'created', id, t: r.createdT, kind: r.kind, name: r.name, parent: r.parent, site: r.site };
     if (r.stack !== undefined) created.stack = r.stack;
+    if (r.source !== undefined) created.source = r.source;
+    if (!r.canCancel) created.canCancel = false;
+    if (r.attributes !== undefined) created.attributes = r.attributes;
     out.push(created);
     const endT = r.endT ?? r.createdT;
     if (r.hasProgress) out.push({ type: 'progress', id, t: r.createdT, value: r.progress });

@@ -2,6 +2,7 @@
 // user as messages that say which operation and why.
 import * as vscode from 'vscode';
 import type { OperationStoreApi, OpFilter, OpStatusName, OpView } from '../core/model';
+import { isFlat } from '../core/opFilter';
 import { Commands, ContextKeys } from '../contributions';
 import { CommandError, NO_ANSWER } from '../transport/agentConnection';
 import { ContextKey } from './contextKey';
@@ -14,6 +15,7 @@ import { siteLocation } from './presentation';
 interface SavedViewState {
   text?: string;
   statuses?: OpStatusName[];
+  sources?: string[];
   hideFinished?: boolean;
   order?: SortOrder;
 }
@@ -33,7 +35,10 @@ export function registerViewCommands(
 
   const save = () => {
     const filter = tree.currentFilter;
-    const state: SavedViewState = { text: filter.text, statuses: filter.statuses ? [...filter.statuses] : undefined, hideFinished: filter.hideFinished, order: tree.currentOrder };
+    const state: SavedViewState = {
+      text: filter.text, statuses: filter.statuses ? [...filter.statuses] : undefined, sources: filter.sources ? [...filter.sources] : undefined,
+      hideFinished: filter.hideFinished, order: tree.currentOrder,
+    };
     void memory.update(VIEW_STATE_KEY, state);
   };
 
@@ -59,7 +64,7 @@ export function registerViewCommands(
   const setFilter = (change: Partial<OpFilter>, remember = true) => {
     const next = { ...tree.currentFilter, ...change };
     tree.setFilter(next);
-    filtered.set(Boolean(next.text) || Boolean(next.statuses?.size));
+    filtered.set(isFlat(next));
     hidingFinished.set(Boolean(next.hideFinished));
     if (remember) save();
   };
@@ -75,6 +80,7 @@ export function registerViewCommands(
   setFilter({
     text: typeof saved.text === 'string' && saved.text ? saved.text : undefined,
     statuses: statuses.length ? new Set(statuses) : undefined,
+    sources: Array.isArray(saved.sources) && saved.sources.length ? new Set(saved.sources.filter((s) => typeof s === 'string')) : undefined,
     hideFinished: saved.hideFinished === true,
   }, false);
   setOrder(saved.order === 'age' ? 'age' : 'pendingFirst', false);
@@ -99,7 +105,7 @@ export function registerViewCommands(
     vscode.commands.registerCommand(Commands.Filter, async () => {
       const input = await vscode.window.showInputBox({
         title: 'Filter Async Operations',
-        prompt: 'Name or #id, and optionally status:Started,Completed,Canceled,Error',
+        prompt: 'Name or #id, and optionally status:Started,Completed,Canceled,Error and source:promise,observed,runtime',
         value: formatFilter(tree.currentFilter),
         validateInput: (value) => {
           const parsed = parseFilter(value, false);
@@ -110,7 +116,7 @@ export function registerViewCommands(
       const parsed = parseFilter(input, Boolean(tree.currentFilter.hideFinished));
       if (typeof parsed !== 'string') setFilter(parsed);
     }),
-    vscode.commands.registerCommand(Commands.ClearFilter, () => setFilter({ text: undefined, statuses: undefined })),
+    vscode.commands.registerCommand(Commands.ClearFilter, () => setFilter({ text: undefined, statuses: undefined, sources: undefined })),
     vscode.commands.registerCommand(Commands.HideFinished, () => setFilter({ hideFinished: true })),
     vscode.commands.registerCommand(Commands.ShowFinished, () => setFilter({ hideFinished: false })),
     vscode.commands.registerCommand(Commands.SortByAge, () => setOrder('age')),
@@ -137,7 +143,7 @@ export function registerViewCommands(
 
 function* pendingOps(store: OperationStoreApi, key: string, parent: number | null = null): Generator<OpView> {
   for (const op of store.children(key, parent, 0, Number.MAX_SAFE_INTEGER)) {
-    if (op.endT === undefined && !op.cancelRequested && !op.closed) yield op;
+    if (op.endT === undefined && !op.cancelRequested && !op.closed && op.canCancel) yield op;
     yield* pendingOps(store, key, op.id);
   }
 }

@@ -8,7 +8,13 @@ export function parseFilter(input: string, hideFinished: boolean): OpFilter | st
   const words = input.trim().split(/\s+/).filter(Boolean);
   const text: string[] = [];
   const statuses = new Set<OpStatusName>();
+  const sources = new Set<string>();
   for (const word of words) {
+    const source = /^source:(.*)$/i.exec(word);
+    if (source) {
+      for (const name of source[1].split(',').filter(Boolean)) sources.add(name);
+      continue;
+    }
     const match = /^status:(.*)$/i.exec(word);
     if (!match) {
       text.push(word);
@@ -20,11 +26,12 @@ export function parseFilter(input: string, hideFinished: boolean): OpFilter | st
       statuses.add(status);
     }
   }
-  return { text: text.join(' ') || undefined, statuses: statuses.size ? statuses : undefined, hideFinished };
+  return { text: text.join(' ') || undefined, statuses: statuses.size ? statuses : undefined, sources: sources.size ? sources : undefined, hideFinished };
 }
 
 export function formatFilter(filter: OpFilter): string {
   const parts = filter.text ? [filter.text] : [];
   if (filter.statuses?.size) parts.push(`status:${[...filter.statuses].join(',')}`);
+  if (filter.sources?.size) parts.push(`source:${[...filter.sources].join(',')}`);
   return parts.join(' ');
 }

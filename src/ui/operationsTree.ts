@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { DisposableList } from '../common/disposable';
 import type { OpFilter, OperationStoreApi, OpView, ProcessView, StoreChange } from '../core/model';
+import { isFlat } from '../core/opFilter';
 import { Commands, RowContext } from '../contributions';
 import {
   opContext, opDescription, opIcon, opTooltip, processDescription, processLabel,
@@ -91,7 +92,7 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
   }
 
   private isFlat(): boolean {
-    return Boolean(this.filter.text) || Boolean(this.filter.statuses && this.filter.statuses.size > 0);
+    return isFlat(this.filter);
   }
 
   private grouped(): boolean {

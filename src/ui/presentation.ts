@@ -65,6 +65,7 @@ export function statusText(op: OpView): string {
 export function opDescription(op: OpView, process: ProcessView): string {
   const running = op.endT === undefined && !op.closed;
   const parts = [`#${op.id}`, op.cancelRequested && running ? 'Canceled (requested)' : op.status];
+  if (op.source) parts.push(op.source.replace(/^node:/, ''));
   // How long it ran, or has been running (advancing, paused or not); unknown once its process is gone.
   if (op.endT !== undefined) parts.push(formatDuration(op.endT - op.createdT));
   else if (running && process.connected) parts.push(formatElapsed(processNow(process) - op.createdT));
@@ -82,7 +83,8 @@ export function opContext(op: OpView, process: ProcessView): string {
   if (process.source === 'trace') return RowContext.ReadOnly;
   if (op.closed) return RowContext.Closed;
   if (op.endT !== undefined) return RowContext.Finished;
-  return op.cancelRequested ? RowContext.CancelRequested : RowContext.Started;
+  if (op.cancelRequested) return RowContext.CancelRequested;
+  return op.canCancel ? RowContext.Started : RowContext.StartedCannotCancel;
 }
 
 function clockTime(process: ProcessView, t: number | undefined): string {
@@ -102,6 +104,9 @@ export function opTooltip(op: OpView, process: ProcessView): vscode.MarkdownStri
     ['Creation site', op.site ?? 'not captured'],
   ];
   if (op.parent !== null) rows.push(['Parent', `#${op.parent}`]);
+  rows.push(['Source', op.source ?? 'runtime']);
+  if (!op.canCancel) rows.push(['Cancel', 'cannot act on this operation']);
+  for (const [name, value] of Object.entries(op.attributes ?? {})) rows.push([name, String(value)]);
   if (op.cancelRequested) rows.push(['Cancel requested by', op.cancelSource ?? 'program']);
   if (op.status === 'Error') {
     rows.push(['Error code', `${describeHresult(op.errorCode)}, ${op.errorCode}`]);
