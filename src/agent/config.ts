@@ -12,6 +12,8 @@ export interface AgentConfig {
   /** Append the stream to this file (ASYNCINFO_TRACE). */
   trace?: string;
   session: string | null;
+  /** Say on stderr why the agent could not connect, listen or write (ASYNCINFO_DEBUG=1). */
+  debug: boolean;
 }
 
 export const ENV = {
@@ -21,6 +23,7 @@ export const ENV = {
   token: 'ASYNCINFO_TOKEN',
   trace: 'ASYNCINFO_TRACE',
   session: 'ASYNCINFO_SESSION',
+  debug: 'ASYNCINFO_DEBUG',
 } as const;
 
 /** Variables a child would fight its parent over (one port, one file), unless they hold `%p`. */
@@ -28,7 +31,8 @@ const PER_PROCESS = [ENV.listen, ENV.listenFile, ENV.trace];
 
 /**
  * The configuration, or undefined when none of CHANNEL, LISTEN, TRACE is set (the agent stays dormant). `%p` becomes
- * the pid. Removes the per-process variables without `%p` from `env`, so children don't inherit them.
+ * the pid, except in the token: a secret is used as given. Removes the per-process variables without `%p` from
+ * `env`, so children don't inherit them.
  */
 export function readConfig(env: NodeJS.ProcessEnv, pid: number): AgentConfig | undefined {
   const read = (name: string): string | undefined => {
@@ -38,7 +42,7 @@ export function readConfig(env: NodeJS.ProcessEnv, pid: number): AgentConfig | u
   const channel = read(ENV.channel);
   const listen = read(ENV.listen);
   const listenFile = read(ENV.listenFile);
-  const token = read(ENV.token);
+  const token = env[ENV.token] || undefined;
   const trace = read(ENV.trace);
   const session = read(ENV.session);
   // A token, session or address file alone gives the agent nowhere to send: it stays dormant
@@ -54,6 +58,7 @@ export function readConfig(env: NodeJS.ProcessEnv, pid: number): AgentConfig | u
     token,
     trace,
     session: session ?? null,
+    debug: env[ENV.debug] === '1',
   };
 }
 
