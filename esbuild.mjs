@@ -1,5 +1,6 @@
 // Bundles: the extension (vscode external), the runtime (no externals, for any program) and the
-// agent preload (an older Node target: it runs inside whatever Node the user debugs).
+// agent: its preload `dist/agent.js`, ES5 so that any Node a debuggee starts can parse it (esbuild
+// fails the build on newer syntax), which loads `dist/agentMain.js` (Node 16+) where it can run.
 import * as esbuild from 'esbuild';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -20,7 +21,8 @@ const common = {
 const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], target: 'node20' },
   { ...common, entryPoints: ['src/runtime/index.ts'], outfile: 'dist/runtime.js', target: 'node16' },
-  { ...common, entryPoints: ['src/agent/index.ts'], outfile: 'dist/agent.js', target: 'node16' },
+  { ...common, entryPoints: ['src/agent/index.ts'], outfile: 'dist/agentMain.js', target: 'node16' },
+  { ...common, bundle: false, sourcemap: false, entryPoints: ['src/agent/preload.js'], outfile: 'dist/agent.js', target: 'es5' },
 ];
 
 mkdirSync('dist', { recursive: true });

@@ -5,16 +5,21 @@ import * as dc from 'diagnostics_channel';
 import * as net from 'net';
 import * as fs from 'fs';
 import { performance } from 'perf_hooks';
-import { encodeLine } from '../protocol/codec';
+import { encodeLine, encodeLines } from '../protocol/codec';
 import { LIFECYCLE_CHANNEL, type CommandResult } from '../protocol/hub';
 import { formatAddress, type ChannelAddress } from '../protocol/address';
-import type { HelloMessage, LifecycleMessage } from '../protocol/messages';
+import type { HelloMessage, LifecycleMessage, ReplyFailure } from '../protocol/messages';
 import { NOT_FOUND, PROTOCOL_VERSION } from '../protocol/messages';
 import { getHub } from '../runtime/hub';
 import type { AgentConfig } from './config';
-import { MAX_ID, reply, type ClientRequest } from './commands';
-import { Connection, guard, type ConnectionHost } from './connection';
+import { MAX_ID, reply, replyMany } from './commands';
+import { Connection, guard, type Command, type ConnectionHost } from './connection';
+import { debugLog, describeError } from './debugLog';
+import { writeNewFile } from './files';
 import { onlyAgentKeepsAlive } from './idle';
+import { isAfter, Knowledge } from './knowledge';
+import { MAX_UNAUTHENTICATED } from './limits';
+import { listen } from './listener';
 import type { Outbox } from './outbox';
 import { TraceFile } from './traceFile';
 
@@ -34,19 +39,29 @@ export interface AgentStats {
   listening: string | null;
 }
 
+/** One stream going out (an admitted client or the trace file) and which ops it was told of. */
+interface Receiver {
+  outbox: Outbox;
+  knowledge: Knowledge;
+}
+
 export class Agent implements ConnectionHost {
   private readonly hub = getHub();
   private readonly channel = dc.channel(LIFECYCLE_CHANNEL); // held strongly: Node 16 could collect it
-  private readonly outboxes: Outbox[] = [];
+  private readonly receivers: Receiver[] = [];
   private readonly connections: Connection[] = [];
   private trace: TraceFile | undefined;
   private batch = '';
   private batchCount = 0;
   private flushScheduled = false;
   private eventCount = 0;
-  private warned = false;
+  /** The newest op id seen created: ops after it are news to every receiver. */
+  private lastId = 0;
   private listening: string | null = null;
   private listenPath: string | undefined;
+  /** Receivers with a write in flight; with the batch and the listen path, what exit must finish. */
+  private busyOutboxes = 0;
+  private exitHooked = false;
   private stuckTimer: NodeJS.Timeout | undefined;
   private stuckSeen = new Set<Connection>();
   private stuckWrites = new WeakMap<Connection, number>();
@@ -58,10 +73,11 @@ export class Agent implements ConnectionHost {
 
   start(): void {
     this.channel.subscribe(this.onEvent);
-    process.on('exit', () => guard(() => this.atExit()));
     const { channel, listen, trace } = this.config;
     if (trace !== undefined) this.openTrace(trace);
-    if (channel) this.connect(channel);
+    // After the program's main module has run its synchronous start: the connect request is not
+    // among the resources it sees then, and still keeps the loop alive until the agent says hello.
+    if (channel) process.nextTick(() => guard(() => this.connect(channel)));
     if (listen) this.listen(listen);
   }
 
@@ -80,20 +96,32 @@ export class Agent implements ConnectionHost {
   // ---- the stream ------------------------------------------------------------------------------
 
   private readonly onEvent = (message: unknown): void => {
-    if (this.outboxes.length === 0) return; // subscribed anyway: the runtime then keeps ended ops for late joiners
+    const m = message as LifecycleMessage;
+    if (m.type === 'created' && isAfter(m.id, this.lastId)) this.lastId = m.id;
+    if (this.receivers.length === 0) return; // subscribed anyway: the runtime then keeps ended ops for late joiners
     try {
-      this.batch += encodeLine(message as LifecycleMessage);
+      if (m.type === 'closed' && !this.receivers.every((r) => r.knowledge.knows(m.id))) return this.closedForSome(m);
+      this.batch += encodeLine(m);
       this.batchCount++;
       this.eventCount++;
       if (this.batch.length >= FLUSH_CHARS) this.flush();
       else if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(this.scheduledFlush);
+        this.hookExit();
       }
     } catch {
       // an event the codec cannot encode is lost, never thrown into the program
     }
   };
+
+  /** `closed` for an op some receivers never heard of (it left the runtime's tracking before they joined). */
+  private closedForSome(m: LifecycleMessage): void {
+    this.flush();
+    const line = encodeLine(m);
+    this.eventCount++;
+    for (const r of this.receivers) if (r.knowledge.knows(m.id)) r.outbox.events(line, 1);
+  }
 
   private readonly scheduledFlush = (): void => {
     this.flushScheduled = false;
@@ -107,8 +135,9 @@ export class Agent implements ConnectionHost {
     const count = this.batchCount;
     this.batch = '';
     this.batchCount = 0;
-    for (const outbox of this.outboxes) outbox.events(text, count);
+    for (const r of this.receivers) r.outbox.events(text, count);
     if (this.connections.length > 0) this.watchStuckWrites();
+    this.hookExit();
   }
 
   private hello(withToken: boolean): string {
@@ -126,18 +155,21 @@ export class Agent implements ConnectionHost {
     return JSON.stringify(hello) + '\n';
   }
 
-  /** Every tracked op's snapshot messages, then snapshotEnd. */
-  private snapshotLines(): string {
-    let text = '';
-    for (const message of this.hub.snapshot()) text += encodeLine(message);
-    return text + `{"type":"snapshotEnd","t":${this.now()}}\n`;
+  /** Every tracked op's snapshot messages, then snapshotEnd; `outbox` now knows exactly those ops. */
+  private snapshotFor(outbox: Outbox): string {
+    const messages = this.hub.snapshot();
+    const knowledge = new Knowledge(messages, this.lastId);
+    const receiver = this.receivers.find((r) => r.outbox === outbox);
+    if (receiver) receiver.knowledge = knowledge;
+    else this.receivers.push({ outbox, knowledge });
+    return `${encodeLines(messages)}{"type":"snapshotEnd","t":${this.now()}}\n`;
   }
 
   /** hello, the snapshot, snapshotEnd, then live events (the batch so far predates the snapshot). */
   private join(outbox: Outbox, withToken: boolean): void {
     this.flush();
-    outbox.send(this.hello(withToken) + this.snapshotLines());
-    this.outboxes.push(outbox);
+    const hello = this.hello(withToken);
+    outbox.send(hello + this.snapshotFor(outbox));
   }
 
   // ---- ConnectionHost ----------------------------------------------------------------------------
@@ -146,22 +178,38 @@ export class Agent implements ConnectionHost {
     this.join(connection.outbox, this.tokenInHello.has(connection));
   }
 
-  execute(request: Extract<ClientRequest, { kind: 'cancel' | 'close' | 'resync' }>): string {
-    if (request.kind === 'resync') {
-      // The client lost events (it read too slowly): the whole state again, then the reply.
-      this.flush();
-      return `{"type":"snapshotStart","t":${this.now()}}\n${this.snapshotLines()}${reply(request.req, { ok: true })}`;
+  execute(request: Command, connection: Connection): string {
+    this.flush(); // what happened before the command comes before its answer
+    switch (request.kind) {
+      case 'resync':
+        // The client lost events (it read too slowly): the whole state again, then the reply.
+        return `{"type":"snapshotStart","t":${this.now()}}\n${this.snapshotFor(connection.outbox)}${reply(request.req, { ok: true })}`;
+      case 'cancelMany': {
+        const failed: ReplyFailure[] = [];
+        for (const id of request.ids) {
+          const result = this.command('cancel', id);
+          if (!result.ok) failed.push({ id, code: result.code, message: result.message });
+        }
+        this.flush(); // the events the command caused come before its reply
+        return replyMany(request.req, failed);
+      }
+      default: {
+        const result = this.command(request.kind, request.id);
+        this.flush();
+        return reply(request.req, result);
+      }
     }
-    const { id } = request;
-    const result: CommandResult = id > MAX_ID ? { ok: false, code: NOT_FOUND, message: `no live operation with id ${id}` }
-      : request.kind === 'cancel' ? this.hub.cancel(id) : this.hub.close(id);
-    this.flush(); // the events the command caused come before its reply
-    return reply(request.req, result);
+  }
+
+  private command(kind: 'cancel' | 'close', id: number): CommandResult {
+    if (id > MAX_ID) return { ok: false, code: NOT_FOUND, message: `no live operation with id ${id}` };
+    return kind === 'cancel' ? this.hub.cancel(id) : this.hub.close(id);
   }
 
   remove(connection: Connection): void {
     remove(this.connections, connection);
-    remove(this.outboxes, connection.outbox);
+    const i = this.receivers.findIndex((r) => r.outbox === connection.outbox);
+    if (i !== -1) this.receivers.splice(i, 1);
     this.stuckSeen.delete(connection);
     this.retired.dropped += connection.outbox.totalDropped;
     this.retired.maxBufferedChars = Math.max(this.retired.maxBufferedChars, connection.outbox.maxBufferedChars);
@@ -169,58 +217,57 @@ export class Agent implements ConnectionHost {
 
   // ---- receivers ---------------------------------------------------------------------------------
 
-  /** Connections the agent dialed over TCP: their hello carries the token. */
+  /** Connections the agent dialed: their hello carries the token, so a client can refuse strangers. */
   private readonly tokenInHello = new WeakSet<Connection>();
 
   private connect(address: ChannelAddress): void {
     const socket = address.kind === 'tcp' ? net.connect({ host: address.host, port: address.port }) : net.connect(address.path);
     socket.unref();
-    socket.once('error', (error) => this.warn(`cannot reach ${formatAddress(address)}: ${describe(error)}`));
+    socket.once('error', (error) => debugLog(`cannot reach ${formatAddress(address)}: ${describeError(error)}`));
     socket.once('connect', () => guard(() => {
       socket.removeAllListeners('error');
       if (address.kind === 'tcp') socket.setNoDelay(true);
-      this.accept(socket, undefined, address.kind === 'tcp');
+      this.accept(socket, undefined, true);
     }));
   }
 
   private listen(address: ChannelAddress): void {
     if (address.kind === 'tcp' && !this.config.token) {
-      this.warn(`not listening on ${formatAddress(address)}: TCP needs ASYNCINFO_TOKEN`);
+      debugLog(`not listening on ${formatAddress(address)}: TCP needs ASYNCINFO_TOKEN`);
       return;
     }
-    const server = net.createServer((socket) => guard(() => {
-      socket.unref();
-      if (address.kind === 'tcp') socket.setNoDelay(true);
-      this.accept(socket, address.kind === 'tcp' ? this.config.token : undefined, false);
-    }));
-    server.unref();
-    server.on('error', (error) => this.warn(`cannot listen on ${formatAddress(address)}: ${describe(error)}`));
-    server.on('listening', () => guard(() => this.listened(server, address)));
-    if (address.kind === 'tcp') server.listen({ host: address.host, port: address.port });
-    else server.listen(address.path);
+    const token = address.kind === 'tcp' ? this.config.token : undefined;
+    listen(address, {
+      connection: (socket) => guard(() => {
+        socket.unref();
+        if (token !== undefined && this.connections.filter((c) => !c.isAdmitted).length >= MAX_UNAUTHENTICATED) {
+          socket.destroy(); // the program's file descriptors are its own
+          return;
+        }
+        if (address.kind === 'tcp') socket.setNoDelay(true);
+        this.accept(socket, token, false);
+      }),
+      listening: (actual) => guard(() => this.listened(actual, address)),
+    });
   }
 
-  private listened(server: net.Server, address: ChannelAddress): void {
-    const bound = server.address();
-    const actual: ChannelAddress = bound && typeof bound === 'object' && address.kind === 'tcp'
-      ? { kind: 'tcp', host: bound.address, port: bound.port }
-      : address;
-    this.listening = formatAddress(actual);
-    if (address.kind === 'path') this.listenPath = address.path;
+  private listened(actual: string, address: ChannelAddress): void {
+    this.listening = actual;
+    if (address.kind === 'path') {
+      this.listenPath = address.path;
+      this.hookExit();
+    }
     const file = this.config.listenFile;
     if (file === undefined) return;
     try {
-      // Written once, whole: a client polling the file never reads half an address.
-      const temp = `${file}.${process.pid}.tmp`;
-      fs.writeFileSync(temp, this.listening + '\n', { mode: 0o600 });
-      fs.renameSync(temp, file);
+      writeNewFile(file, actual + '\n');
     } catch (error) {
-      this.warn(`cannot write ${file}: ${describe(error)}`);
+      debugLog(`cannot write ${file}: ${describeError(error)}`);
     }
   }
 
   private accept(socket: net.Socket, requiredToken: string | undefined, helloWithToken: boolean): void {
-    const connection = new Connection(socket, this, requiredToken);
+    const connection = new Connection(socket, this, requiredToken, this.onIdle);
     if (helloWithToken) this.tokenInHello.add(connection);
     this.connections.push(connection);
     connection.start();
@@ -228,10 +275,10 @@ export class Agent implements ConnectionHost {
 
   private openTrace(path: string): void {
     try {
-      this.trace = new TraceFile(path, this.now);
+      this.trace = new TraceFile(path, this.now, this.onIdle);
       this.join(this.trace.outbox, false);
     } catch (error) {
-      this.warn(`cannot write the trace ${path}: ${describe(error)}`);
+      debugLog(`cannot write the trace ${path}: ${describeError(error)}`);
     }
   }
 
@@ -261,6 +308,26 @@ export class Agent implements ConnectionHost {
     }
   }
 
+  private readonly onIdle = (idle: boolean): void => {
+    this.busyOutboxes += idle ? -1 : 1;
+    this.hookExit();
+  };
+
+  /**
+   * An `exit` listener only while exit would lose something: a batch not yet handed over, a write
+   * in flight, or a socket file to remove. A program that counts its exit listeners sees none
+   * from the agent at rest.
+   */
+  private hookExit(): void {
+    const needed = this.batch !== '' || this.busyOutboxes > 0 || this.listenPath !== undefined;
+    if (needed === this.exitHooked) return;
+    this.exitHooked = needed;
+    if (needed) process.on('exit', this.onExit);
+    else process.removeListener('exit', this.onExit);
+  }
+
+  private readonly onExit = (): void => guard(() => this.atExit());
+
   private atExit(): void {
     this.flush();
     this.trace?.flushSync();
@@ -281,26 +348,11 @@ export class Agent implements ConnectionHost {
   }
 
   private allOutboxes(): Outbox[] {
-    return this.outboxes.concat(this.connections.filter((c) => !c.isAdmitted).map((c) => c.outbox));
-  }
-
-  /** At most one line on stderr in the life of the process. */
-  private warn(text: string): void {
-    if (this.warned) return;
-    this.warned = true;
-    try {
-      process.stderr.write(`asyncinfo agent: ${text} (the program runs on without it)\n`);
-    } catch {
-      // no stderr
-    }
+    return this.receivers.map((r) => r.outbox).concat(this.connections.filter((c) => !c.isAdmitted).map((c) => c.outbox));
   }
 }
 
 function remove<T>(list: T[], item: T): void {
   const i = list.indexOf(item);
   if (i !== -1) list.splice(i, 1);
-}
-
-function describe(error: unknown): string {
-  return (error as { code?: string })?.code ?? String((error as Error)?.message ?? error);
 }

@@ -1,6 +1,6 @@
 // What a client's line asks for. Received text is only ever parsed as JSON and read field by
 // field with type checks: never evaluated, never merged into other objects, never used as a key.
-import { BAD_REQUEST } from '../protocol/messages';
+import { BAD_REQUEST, MAX_IDS_PER_COMMAND, type ReplyFailure } from '../protocol/messages';
 
 /** A command's `req` as JSON text, ready to be echoed in its reply: exactly as it came, or `null`. */
 export type Req = string;
@@ -9,6 +9,7 @@ export type ClientRequest =
   | { kind: 'auth'; token: string }
   | { kind: 'cancel' | 'close'; id: number; req: Req }
   | { kind: 'resync'; req: Req }
+  | { kind: 'cancelMany'; ids: number[]; req: Req }
   | { kind: 'bad'; req: Req; message: string };
 
 /** Op ids are uint32: a well-formed id past it names no live op (NOT_FOUND, never asked of the runtime). */
@@ -51,16 +52,28 @@ export function parseRequest(line: string): ClientRequest {
     case 'close': {
       if (req === NO_REQ) return { kind: 'bad', req, message: `${type} needs a req (a number or a string)` };
       const id = own(msg, 'id');
-      if (typeof id !== 'number' || !Number.isInteger(id) || id < 1) {
+      if (!isId(id)) {
         return { kind: 'bad', req, message: `${type} needs an id (a positive integer)` };
       }
       return { kind: type, id, req };
+    }
+    case 'cancelMany': {
+      if (req === NO_REQ) return { kind: 'bad', req, message: 'cancelMany needs a req (a number or a string)' };
+      const ids = own(msg, 'ids');
+      if (!Array.isArray(ids) || ids.length > MAX_IDS_PER_COMMAND || !ids.every(isId)) {
+        return { kind: 'bad', req, message: `cancelMany needs ids: an array of at most ${MAX_IDS_PER_COMMAND} positive integers` };
+      }
+      return { kind: 'cancelMany', ids: ids as number[], req };
     }
     case 'resync':
       return req === NO_REQ ? { kind: 'bad', req, message: 'resync needs a req (a number or a string)' } : { kind: 'resync', req };
     default:
       return { kind: 'bad', req, message: typeof type === 'string' ? `unknown type ${JSON.stringify(type.slice(0, 64))}` : 'no type' };
   }
+}
+
+function isId(id: unknown): id is number {
+  return typeof id === 'number' && Number.isInteger(id) && id >= 1;
 }
 
 export function badRequest(req: Req, message: string): string {
@@ -72,6 +85,11 @@ export function reply(req: Req, result: { ok: true } | { ok: false; code: string
   return result.ok
     ? `{"type":"reply","req":${req},"ok":true}\n`
     : `{"type":"reply","req":${req},"ok":false,"error":{"code":${JSON.stringify(result.code)},"message":${JSON.stringify(result.message)}}}\n`;
+}
+
+/** The reply to `cancelMany`: it ran; `failed` names each id it could not cancel. */
+export function replyMany(req: Req, failed: readonly ReplyFailure[]): string {
+  return `{"type":"reply","req":${req},"ok":true,"failed":${JSON.stringify(failed)}}\n`;
 }
 
 /**

@@ -13,6 +13,8 @@ export interface AgentConfig {
   /** Append the stream to this file (ASYNCINFO_TRACE). */
   trace?: string;
   session: string | null;
+  /** Say on stderr why the agent could not connect, listen or write (ASYNCINFO_DEBUG=1). */
+  debug: boolean;
 }
 
 export { ENV };
@@ -22,7 +24,8 @@ const PER_PROCESS = [ENV.listen, ENV.listenFile, ENV.trace];
 
 /**
  * The configuration, or undefined when none of CHANNEL, LISTEN, TRACE is set (the agent stays dormant). `%p` becomes
- * the pid. Removes the per-process variables without `%p` from `env`, so children don't inherit them.
+ * the pid, except in the token: a secret is used as given. Removes the per-process variables without `%p` from
+ * `env`, so children don't inherit them.
  */
 export function readConfig(env: NodeJS.ProcessEnv, pid: number): AgentConfig | undefined {
   const read = (name: string): string | undefined => {
@@ -32,7 +35,7 @@ export function readConfig(env: NodeJS.ProcessEnv, pid: number): AgentConfig | u
   const channel = read(ENV.channel);
   const listen = read(ENV.listen);
   const listenFile = read(ENV.listenFile);
-  const token = read(ENV.token);
+  const token = env[ENV.token] || undefined;
   const trace = read(ENV.trace);
   const session = read(ENV.session);
   // A token, session or address file alone gives the agent nowhere to send: it stays dormant
@@ -48,6 +51,7 @@ export function readConfig(env: NodeJS.ProcessEnv, pid: number): AgentConfig | u
     token,
     trace,
     session: session ?? null,
+    debug: env[ENV.debug] === '1',
   };
 }
 

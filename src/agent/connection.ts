@@ -5,14 +5,17 @@ import type { Socket } from 'net';
 import { timingSafeEqual } from 'crypto';
 import { LineSplitter } from '../protocol/lineSplitter';
 import { MAX_LINE_BYTES } from '../protocol/messages';
-import { badRequest, parseRequest, type ClientRequest } from './commands';
+import { badRequest, parseRequest, reply, type ClientRequest } from './commands';
+import { AUTH_TIMEOUT_MS, MAX_BYTES_BEFORE_AUTH } from './limits';
 import { Outbox } from './outbox';
+
+export type Command = Extract<ClientRequest, { kind: 'cancel' | 'close' | 'resync' | 'cancelMany' }>;
 
 export interface ConnectionHost {
   /** Sends hello and the snapshot into `connection`, then live events. */
   admit(connection: Connection): void;
-  /** Runs a command; returns the reply line. */
-  execute(request: Extract<ClientRequest, { kind: 'cancel' | 'close' | 'resync' }>): string;
+  /** Runs a command; returns the text to send back (the reply, after a snapshot for resync). */
+  execute(request: Command, connection: Connection): string;
   remove(connection: Connection): void;
   now(): number;
 }
@@ -21,20 +24,26 @@ export class Connection {
   readonly outbox: Outbox;
   private admitted = false;
   private readonly splitter: LineSplitter;
+  private bytesBeforeAuth = 0;
+  private authTimer: NodeJS.Timeout | undefined;
+  /** The outbox's mark at the end of the last resync's snapshot: until written, resyncs merge into it. */
+  private resyncUntil = 0;
 
   constructor(
     readonly socket: Socket,
     private readonly host: ConnectionHost,
     /** The token the first line must carry (TCP listen), or undefined: admitted at once. */
     private readonly requiredToken: string | undefined,
+    onIdle?: (idle: boolean) => void,
   ) {
     this.outbox = new Outbox(
       (text, done) => this.write(text, done),
       host.now,
       (behind) => (behind ? socket.pause() : socket.resume()),
+      onIdle,
     );
     this.splitter = new LineSplitter({ line: (text) => this.onLine(text), tooLong: () => this.onTooLong() });
-    socket.on('data', (chunk: Buffer) => guard(() => this.splitter.push(chunk)));
+    socket.on('data', (chunk: Buffer) => guard(() => this.onData(chunk)));
     socket.on('error', () => {}); // 'close' follows
     socket.on('close', () => guard(() => this.gone()));
   }
@@ -44,17 +53,32 @@ export class Connection {
   }
 
   start(): void {
-    if (this.requiredToken === undefined) this.admit();
+    if (this.requiredToken === undefined) return this.admit();
+    this.authTimer = setTimeout(() => guard(() => this.socket.destroy()), AUTH_TIMEOUT_MS);
+    this.authTimer.unref();
   }
 
   private admit(): void {
     this.admitted = true;
+    clearTimeout(this.authTimer);
     this.host.admit(this);
   }
 
   private write(text: string, done: (error?: unknown) => void): void {
     if (this.socket.destroyed) return done(new Error('closed'));
     this.socket.write(text, done);
+  }
+
+  /** Before `auth`, reads no more than its budget: what follows a valid auth is read as commands. */
+  private onData(chunk: Buffer): void {
+    if (this.admitted) return this.splitter.push(chunk);
+    const budget = MAX_BYTES_BEFORE_AUTH - this.bytesBeforeAuth;
+    const head = chunk.length > budget ? chunk.subarray(0, budget) : chunk;
+    this.bytesBeforeAuth += head.length;
+    this.splitter.push(head);
+    if (head === chunk || this.socket.destroyed) return;
+    if (this.admitted) this.splitter.push(chunk.subarray(budget));
+    else this.socket.destroy();
   }
 
   private onLine(text: string): void {
@@ -70,8 +94,15 @@ export class Connection {
         return; // already admitted: nothing to do, nothing to answer
       case 'bad':
         return this.outbox.send(badRequest(request.req, request.message));
+      case 'resync':
+        // A resync while the last one's snapshot is still going out gets that snapshot: the client
+        // is exact once it has read it and the events after it. Resyncs cost one snapshot per read.
+        if (this.outbox.writtenChars < this.resyncUntil) return this.outbox.send(reply(request.req, { ok: true }));
+        this.outbox.send(this.host.execute(request, this));
+        this.resyncUntil = this.outbox.acceptedChars;
+        return;
       default:
-        return this.outbox.send(this.host.execute(request));
+        return this.outbox.send(this.host.execute(request, this));
     }
   }
 
@@ -81,6 +112,7 @@ export class Connection {
   }
 
   private gone(): void {
+    clearTimeout(this.authTimer);
     this.outbox.close();
     this.host.remove(this);
   }

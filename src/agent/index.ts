@@ -1,11 +1,13 @@
-// dist/agent.js: preloaded into a program (`node --require dist/agent.js app.js`, or through
-// NODE_OPTIONS) to make its IAsyncInfo operations observable and controllable from outside.
-// Dormant unless one of its environment variables is set; loaded twice, the second copy does nothing;
-// in worker threads it does nothing either.
+// dist/agentMain.js, the agent itself, started by the preload dist/agent.js (`node --require
+// dist/agent.js app.js`, or through NODE_OPTIONS; see preload.js, which keeps older Node out) to make
+// the program's IAsyncInfo operations observable and controllable from outside. Dormant unless one
+// of its environment variables is set; loaded twice, the second copy does nothing; in worker
+// threads it does nothing either.
 import { isMainThread } from 'worker_threads';
 import { AGENT_KEY } from '../protocol/environment';
 import { childrenInherit, readConfig } from './config';
 import { Agent, type AgentStats } from './agent';
+import { enableDebugLog } from './debugLog';
 
 export { AGENT_KEY };
 
@@ -14,7 +16,7 @@ export interface AgentHandle {
   stats(): AgentStats;
 }
 
-function main(): void {
+function main(preload: string): void {
   const key = Symbol.for(AGENT_KEY);
   const g = globalThis as unknown as Record<symbol, unknown>;
   if (g[key] !== undefined) return;
@@ -24,27 +26,32 @@ function main(): void {
   if (!isMainThread) return;
   const config = readConfig(process.env, process.pid);
   if (config === undefined) return;
+  enableDebugLog(config.debug);
   const agent = new Agent(config);
   const handle: AgentHandle = { version: 1, stats: () => agent.stats() };
   Object.defineProperty(globalThis, key, { value: handle, configurable: true, enumerable: false, writable: false });
-  inheritByChildren();
+  inheritByChildren(preload);
   agent.start();
 }
 
 /**
  * Children find the agent through NODE_OPTIONS; when the agent came in by `--require` on the
- * command line, it adds itself there, so children started by the program are observed too.
+ * command line, it adds its preload there (the preload, which any Node can parse, never this
+ * bundle), so children started by the program are observed too.
  */
-function inheritByChildren(): void {
-  if (!childrenInherit(process.env) || typeof __filename !== 'string') return;
+function inheritByChildren(preload: string): void {
+  if (!childrenInherit(process.env) || typeof preload !== 'string') return;
   const options = process.env.NODE_OPTIONS ?? '';
-  if (options.includes(__filename)) return;
-  const quoted = /[\s"\\]/.test(__filename) ? JSON.stringify(__filename) : __filename;
+  if (options.includes(preload)) return;
+  const quoted = /[\s"\\]/.test(preload) ? JSON.stringify(preload) : preload;
   process.env.NODE_OPTIONS = `${options} --require ${quoted}`.trim();
 }
 
-try {
-  main();
-} catch {
-  // the program comes first: an agent that cannot start stays out of the way
+/** Called by the preload with its own path. */
+export function startAgent(preload: string): void {
+  try {
+    main(preload);
+  } catch {
+    // the program comes first: an agent that cannot start stays out of the way
+  }
 }

@@ -21,18 +21,24 @@ export class Outbox {
   private droppedCount = 0;
   private closed = false;
   private behind = false;
+  private busy = false;
   /** Most text ever held at once, for the stats. */
   maxBufferedChars = 0;
   /** Writes finished so far: a write in flight that does not move this is stuck. */
   writesDone = 0;
   /** Events dropped over this receiver's life. */
   totalDropped = 0;
+  /** Text taken for writing and text written, over the receiver's life: marks to tell what has gone out. */
+  acceptedChars = 0;
+  writtenChars = 0;
 
   constructor(
     private readonly write: WriteFn,
     private readonly now: () => number,
     /** Told when the receiver falls behind (true) and catches up (false): stop reading its commands meanwhile. */
     private readonly onBehind: (behind: boolean) => void = () => {},
+    /** Told when a write starts with nothing in flight (false) and when everything is written (true). */
+    private readonly onIdle: (idle: boolean) => void = () => {},
   ) {}
 
   get bufferedChars(): number {
@@ -57,6 +63,7 @@ export class Outbox {
   /** Text that must arrive: hello, snapshot, replies. */
   send(text: string): void {
     if (this.closed) return;
+    this.acceptedChars += text.length;
     if (this.inFlightChars === 0) this.start(text);
     else {
       this.queue.push(text);
@@ -90,19 +97,21 @@ export class Outbox {
   }
 
   private start(text: string): void {
+    if (this.inFlightChars === 0 && !this.busy) {
+      this.busy = true;
+      this.onIdle(false);
+    }
     this.inFlightChars = text.length;
     this.track();
     this.write(text, (error) => this.written(error));
   }
 
   private written(error: unknown): void {
+    this.writtenChars += this.inFlightChars;
     this.inFlightChars = 0;
     this.writesDone++;
-    if (error !== undefined && error !== null) {
-      this.close();
-      return;
-    }
-    if (this.closed) return;
+    if (error !== undefined && error !== null) this.close();
+    if (this.closed) return this.idle();
     if (this.queuedChars > 0) {
       this.start(this.takeQueued());
       return;
@@ -110,13 +119,22 @@ export class Outbox {
     if (this.droppedCount > 0) {
       const count = this.droppedCount;
       this.droppedCount = 0;
-      this.start(`{"type":"dropped","count":${count},"t":${this.now()}}\n`);
+      const dropped = `{"type":"dropped","count":${count},"t":${this.now()}}\n`;
+      this.acceptedChars += dropped.length;
+      this.start(dropped);
       return;
     }
     if (this.behind) {
       this.behind = false;
       this.onBehind(false);
     }
+    this.idle();
+  }
+
+  private idle(): void {
+    if (!this.busy) return;
+    this.busy = false;
+    this.onIdle(true);
   }
 
   private track(): void {

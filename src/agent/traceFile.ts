@@ -2,6 +2,7 @@
 // positional, so the tail still queued when the process exits can be written synchronously in
 // order, and a write still in flight then can be repeated safely (same bytes, same place).
 import * as fs from 'fs';
+import { openOwnFile } from './files';
 import { Outbox } from './outbox';
 
 export class TraceFile {
@@ -10,11 +11,12 @@ export class TraceFile {
   private position: number;
   private inFlight: { text: string; position: number } | undefined;
 
-  /** Opens (creating) the file; throws when it cannot (the agent says so once and goes on). */
-  constructor(readonly path: string, now: () => number) {
-    this.fd = fs.openSync(path, fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o600);
-    this.position = fs.fstatSync(this.fd).size;
-    this.outbox = new Outbox((text, done) => this.write(text, done), now);
+  /** Opens (creating) the file; throws when it cannot or must not (see openOwnFile). */
+  constructor(readonly path: string, now: () => number, onIdle: (idle: boolean) => void) {
+    const { fd, size } = openOwnFile(path);
+    this.fd = fd;
+    this.position = size;
+    this.outbox = new Outbox((text, done) => this.write(text, done), now, undefined, onIdle);
   }
 
   private write(text: string, done: (error?: unknown) => void): void {

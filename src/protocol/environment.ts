@@ -21,6 +21,8 @@ export const ENV = {
   parents: 'ASYNCINFO_PARENTS',
   /** Terminal ops the runtime keeps for late-joining clients. */
   retain: 'ASYNCINFO_RETAIN',
+  /** `1`: the agent says on stderr why it could not connect, listen or write (quiet otherwise). */
+  debug: 'ASYNCINFO_DEBUG',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

@@ -56,7 +56,13 @@ export interface SnapshotEndMessage { type: 'snapshotEnd'; t: Micros }
 export interface SnapshotStartMessage { type: 'snapshotStart'; t: Micros }
 
 export interface ReplyError { code: string; message: string }
-export interface ReplyMessage { type: 'reply'; req: number | string | null; ok: boolean; error?: ReplyError }
+/** One id of a `cancelMany` that could not be canceled, and why. */
+export interface ReplyFailure { id: number; code: string; message: string }
+export interface ReplyMessage {
+  type: 'reply'; req: number | string | null; ok: boolean; error?: ReplyError;
+  /** Only in the reply to `cancelMany` (always there, empty when every id was canceled). */
+  failed?: ReplyFailure[];
+}
 
 /** The lifecycle of one op: what the runtime publishes and the agent forwards verbatim. */
 export type LifecycleMessage =
@@ -78,7 +84,18 @@ export interface CloseCommand { type: 'close'; id: number; req: number | string 
 /** Extension of v1: asks for the whole state again (after `dropped`): snapshotStart, the
  *  snapshot's messages, snapshotEnd, then the reply. */
 export interface ResyncCommand { type: 'resync'; req: number | string }
-export type ClientMessage = AuthCommand | CancelCommand | CloseCommand | ResyncCommand;
+/**
+ * Extension of v1: cancels every op in `ids` (at most {@link MAX_IDS_PER_COMMAND}) in one command.
+ * Answered by one reply: `ok: true` and `failed` listing the ids that could not be canceled (code
+ * and message as `cancel` would answer them; canceling an op that already ended is `ok`, as for
+ * `cancel`). `ok: false` (BAD_REQUEST) means nothing was canceled: a malformed command, too many
+ * ids, or an older agent that does not know the type; then send one `cancel` per op.
+ */
+export interface CancelManyCommand { type: 'cancelMany'; ids: number[]; req: number | string }
+export type ClientMessage = AuthCommand | CancelCommand | CloseCommand | ResyncCommand | CancelManyCommand;
+
+/** Most ids in one `cancelMany` (its reply stays under 1 MiB even when every id fails). */
+export const MAX_IDS_PER_COMMAND = 10000;
 
 /** Reply error codes besides the contract's HRESULT names. */
 export const NOT_FOUND = 'NOT_FOUND';

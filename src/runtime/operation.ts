@@ -1,6 +1,6 @@
 // One IAsyncInfo operation and its WRL state machine (see the contract's "State x call" table).
-// Every op pays for what runs here: a running op is six fields, two bound reactions on its work's
-// promise and its place in the registry's list. Anything rarer (handlers, the token's signal,
+// Every op pays for what runs here: a running op is four fields, two bound reactions on its work's
+// promise and its slot in the registry's table. Anything rarer (handlers, the token's signal,
 // awaiters, what a debugger was told) lives in one extras object made on first need.
 import * as dc from 'diagnostics_channel';
 import { LIFECYCLE_CHANNEL, type CommandResult } from '../protocol/hub';
@@ -89,8 +89,6 @@ export class AsyncOp implements TrackedOp {
   private _v: unknown;
   /** The outcome as a promise: the reaction on the work's promise, which returns or throws it. */
   private _p: Promise<unknown> | undefined = undefined;
-  _prev: TrackedOp | null = null;
-  _next: TrackedOp | null = null;
 
   constructor(kind: Kind, work: Work, name: string | undefined, factory: Function, remote?: Remote) {
     this._s = kind << KIND_SHIFT;

@@ -1,17 +1,16 @@
 // The ops this runtime copy tracks, for late-joining clients and commands by id. Started ops sit
-// in an intrusive list (two fields per op, no allocation); terminal ops are remembered in a
-// bounded ring of WeakRefs (see retainedRing.ts), and only while someone listens, so the program
-// can still collect any op it dropped.
+// in a table keyed by id (see opTable.ts: found at once, about 16 bytes per op, no allocation);
+// terminal ops are remembered in a bounded ring of WeakRefs indexed by id (see retainedRing.ts),
+// and only while someone listens, so the program can still collect any op it dropped.
 import type { CommandResult, OpSource } from '../protocol/hub';
 import type { LifecycleMessage } from '../protocol/messages';
 import type { RuntimeHub } from './hub';
+import { OpTable } from './opTable';
 import { RetainedRing } from './retainedRing';
 
 /** What the registry needs of an op; implemented by AsyncOp. */
 export interface TrackedOp {
   readonly _id: number;
-  _prev: TrackedOp | null;
-  _next: TrackedOp | null;
   readonly _closed: boolean;
   _snapshot(into: LifecycleMessage[], now: number): void;
   _tryCancel(): CommandResult;
@@ -19,28 +18,19 @@ export interface TrackedOp {
 }
 
 export class OpRegistry implements OpSource {
-  private head: TrackedOp | null = null;
-  private tail: TrackedOp | null = null;
+  private readonly started = new OpTable<TrackedOp>();
   private readonly ring: RetainedRing<TrackedOp>;
 
   constructor(hub: RuntimeHub, private readonly now: () => number) {
-    this.ring = new RetainedRing(() => hub.settings.retainTerminal);
+    this.ring = new RetainedRing(() => hub.settings.retainTerminal, (op) => op._id);
   }
 
   link(op: TrackedOp): void {
-    op._prev = this.tail;
-    if (this.tail) this.tail._next = op;
-    else this.head = op;
-    this.tail = op;
+    this.started.add(op);
   }
 
   unlink(op: TrackedOp): void {
-    const { _prev: prev, _next: next } = op;
-    if (prev) prev._next = next;
-    else if (this.head === op) this.head = next;
-    if (next) next._prev = prev;
-    else if (this.tail === op) this.tail = prev;
-    op._prev = op._next = null;
+    this.started.delete(op);
   }
 
   /** Remembers a terminal op for late joiners (only called while someone listens). */
@@ -48,24 +38,17 @@ export class OpRegistry implements OpSource {
     this.ring.add(op);
   }
 
-  /** Retained ops still alive and not closed, oldest first. */
-  private *retained(): Generator<TrackedOp> {
-    for (const op of this.ring.items()) if (!op._closed) yield op;
-  }
-
-  private *live(): Generator<TrackedOp> {
-    for (let op = this.head; op; op = op._next) yield op;
-  }
-
   find(id: number): TrackedOp | undefined {
-    for (const op of this.live()) if (op._id === id) return op;
-    for (const op of this.retained()) if (op._id === id) return op;
-    return undefined;
+    const op = this.started.get(id) ?? this.ring.get(id);
+    return op && !op._closed ? op : undefined;
   }
 
   snapshot(into: LifecycleMessage[]): void {
     const now = this.now();
-    const ops = [...this.retained(), ...this.live()].sort((a, b) => a._id - b._id);
+    const ops: TrackedOp[] = [];
+    for (const op of this.ring.items()) if (!op._closed) ops.push(op);
+    this.started.forEach((op) => ops.push(op));
+    ops.sort((a, b) => a._id - b._id);
     for (const op of ops) op._snapshot(into, now);
   }
 

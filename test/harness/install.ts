@@ -29,12 +29,17 @@ function nodePackageName(): string {
 }
 
 export async function ensureNode24(): Promise<Node24> {
-  const prefix = path.join(cacheDir, `node-${nodeMajor}`);
+  return ensureNode(nodeMajor);
+}
+
+/** The newest Node of a major version (24 for code-server; 14 for the agent's old-Node test). */
+export async function ensureNode(major: number): Promise<Node24> {
+  const prefix = path.join(cacheDir, `node-${major}`);
   const home = path.join(prefix, 'node_modules', nodePackageName());
   const result: Node24 = { node: path.join(home, 'bin', 'node'), home };
   if (fs.existsSync(result.node)) return result;
-  await installInto(prefix, `Installing Node ${nodeMajor} into ${path.relative(process.cwd(), prefix)}`,
-    [`${nodePackageName()}@${nodeMajor}`], withoutOuterNpm(process.env));
+  await installInto(prefix, `Installing Node ${major} into ${path.relative(process.cwd(), prefix)}`,
+    [`${nodePackageName()}@${major}`], withoutOuterNpm(process.env));
   return result;
 }
 

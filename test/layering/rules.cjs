@@ -44,7 +44,8 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     doNotFollow: { path: 'node_modules' },
-    // The runtime package's entry templates name files that exist only inside the built package.
-    exclude: { path: ['^(out|dist)/', '^src/runtime/package/'] },
+    // The runtime package's entry templates and the agent's ES5 preload name files that exist
+    // only once built.
+    exclude: { path: ['^(out|dist)/', '^src/runtime/package/', '^src/agent/preload\\.js$'] },
   },
 };
