@@ -98,7 +98,7 @@ export const MESSAGE_SCHEMAS: { readonly [T in AgentMessage['type']]: MessageSch
   },
 };
 
-export type AgentMessageType = keyof typeof MESSAGE_SCHEMAS;
+type AgentMessageType = keyof typeof MESSAGE_SCHEMAS;
 
 export function isKnownType(type: string): type is AgentMessageType {
   return Object.prototype.hasOwnProperty.call(MESSAGE_SCHEMAS, type);

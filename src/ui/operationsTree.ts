@@ -31,7 +31,10 @@ type OpElement = Extract<TreeElement, { type: 'op' }>;
 
 /** What a row showed when last drawn, to tell whether a change needs a redraw. */
 interface Drawn {
-  text: string;
+  /** Label, icon, actions and whether it folds: a change shows at once. */
+  look: string;
+  /** The description (elapsed time, progress): a change alone waits for the clock's next tick. */
+  description: string;
   /** Listed with the live ops (else in its parent's finished group). */
   live: boolean;
   /** The op it was listed under (null: the process). */
@@ -129,7 +132,7 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
           this.listChanged(key, before.live, before.parent, due);
           this.listChanged(key, live, op.parent, due);
         } else {
-          this.redrawIfChanged(element!, due);
+          this.redrawIfChanged(element!, due, true);
         }
       }
     }
@@ -162,10 +165,15 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
     return this.store.childCount(key, op.id, { group: 'live' }) > 0;
   }
 
-  private redrawIfChanged(element: TreeElement, due: Set<TreeElement>): void {
+  /** Every redraw of a row costs its tooltip and inline actions if the pointer is on it (and,
+   *  in VS Code, sometimes a tooltip shown on another row): with `lookOnly`, a row whose
+   *  description alone changed (progress, elapsed) waits for the clock, so a busy op redraws
+   *  once a second rather than with every event. */
+  private redrawIfChanged(element: TreeElement, due: Set<TreeElement>, lookOnly = false): void {
     const drawn = this.drawn.get(element);
     if (!drawn) return; // not drawn yet: it will be drawn fresh
-    if (this.textOf(element) !== drawn.text) due.add(element);
+    const now = this.appearance(element);
+    if (now.look !== drawn.look || (!lookOnly && now.description !== drawn.description)) due.add(element);
   }
 
   /** The clock: pending rows whose elapsed text moved on, and process and session counts, each
@@ -192,10 +200,10 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
     if (due.size > 0) this.changed.fire([...due]);
   }
 
-  /** Everything a row's look depends on, as one string. */
-  private textOf(element: TreeElement, item = this.draw(element)): string {
-    const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : '';
-    return `${String(item.label)}\u0000${String(item.description ?? '')}\u0000${icon}\u0000${item.contextValue ?? ''}\u0000${item.collapsibleState ?? ''}`;
+  /** What a row shows, as two strings: its look, and its description. */
+  private appearance(element: TreeElement, item = this.draw(element)): { look: string; description: string } {
+    const icon = item.iconPath instanceof vscode.ThemeIcon ? `${item.iconPath.id}/${(item.iconPath.color as { id?: string } | undefined)?.id ?? ''}` : '';
+    return { look: `${String(item.label)}\u0000${icon}\u0000${item.contextValue ?? ''}\u0000${item.collapsibleState ?? ''}`, description: String(item.description ?? '') };
   }
 
   showMore(element: TreeElement): void {
@@ -319,7 +327,7 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
     const key = element.type === 'op' ? element.key : '';
     const op = element.type === 'op' ? this.store.op(key, element.id) : undefined;
     this.drawn.set(element, {
-      text: this.textOf(element, item),
+      ...this.appearance(element, item),
       live: op ? this.isLive(key, op) : true,
       parent: op && op.parent !== null && this.store.op(key, op.parent) ? op.parent : null,
     });

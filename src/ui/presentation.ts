@@ -21,9 +21,19 @@ export function formatDuration(micros: number): string {
   return formatWholeSeconds(Math.floor(us / 1_000_000));
 }
 
-/** How long a pending op has run, in whole seconds so a ticking row changes at most once a second. */
+/**
+ * How long a pending op has run, coarser as it ages: every second up to 10 s, every 5 s up to a
+ * minute, then whole minutes. A row's text changes only when this does, and every change
+ * redraws the row, which cancels a tooltip about to show: an old op (a hang, what users hover)
+ * then stays still for a minute at a time. The tooltip says the exact time.
+ */
 export function formatElapsed(micros: number): string {
-  return micros < 1_000_000 ? '<1s' : formatWholeSeconds(Math.floor(micros / 1_000_000));
+  const s = Math.floor(Math.max(0, micros) / 1_000_000);
+  if (s < 1) return '<1s';
+  if (s < 10) return `${s}s`;
+  if (s < 60) return `${s - (s % 5)}s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m}m` : `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
 }
 
 function formatWholeSeconds(total: number): string {

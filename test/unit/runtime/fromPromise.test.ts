@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { encodeLine } from '../../../src/protocol/codec';
 import { ForeignOpWithProgress } from './foreignOp';
 import { ERROR_CANCELLED, dynwinrtPromise, reactNativeWinrtPromise } from './projectionPromises';
-import { AsyncInfo, AsyncStatus, deferred, hub, listen, settled, type LifecycleMessage } from './support';
+import { AsyncInfo, AsyncStatus, deferred, hub, itRefusesLeavingNothing, listen, settled, type LifecycleMessage } from './support';
 
 const E_NOTIMPL_REPLY = { ok: false, code: 'E_NOTIMPL' };
 
@@ -214,17 +214,5 @@ describe('fromPromise(): bad input is a TypeError naming what was expected, and 
     ['options.controller not an AbortController', () => AsyncInfo.fromPromise(Promise.resolve(), { controller: {} as never }), /options.controller must be an AbortController, got an object/],
     ['options.cancel not a function', () => AsyncInfo.fromPromise(Promise.resolve(), { cancel: 'now' as never }), /options.cancel must be a function, got string/],
   ];
-  for (const [what, call, message] of cases) {
-    it(what, () => {
-      const events = listen();
-      try {
-        const before = hub().snapshot().length;
-        assert.throws(call, (error: unknown) => error instanceof TypeError && message.test(error.message));
-        assert.strictEqual(hub().snapshot().length, before);
-        assert.deepStrictEqual(events.messages, []);
-      } finally {
-        events.stop();
-      }
-    });
-  }
+  itRefusesLeavingNothing(cases);
 });

@@ -5,8 +5,7 @@ import { ForeignOp, ForeignOpWithProgress, HR } from './foreignOp';
 import { OBSERVED_KIND_CASES } from './observedCases';
 import { describeStateTable } from './stateTable';
 import {
-  AsyncInfo, AsyncInfoError, AsyncStatus, E_ILLEGAL_DELEGATE_ASSIGNMENT, assertAsyncInfoError, hub, listen, settled,
-  type LifecycleMessage,
+  AsyncInfo, AsyncInfoError, AsyncStatus, E_ILLEGAL_DELEGATE_ASSIGNMENT, assertAsyncInfoError, hub, itRefusesLeavingNothing, listen, settled,
 } from './support';
 
 for (const kindCase of OBSERVED_KIND_CASES) describeStateTable('observe() shim', kindCase);
@@ -224,19 +223,7 @@ describe('observe(): bad input is a TypeError naming what was expected, and leav
     ['options.name not a string', () => AsyncInfo.observe(new ForeignOp(), { name: 7 as never }), /options.name must be a string, got number/],
     ['options.kind unknown', () => AsyncInfo.observe(new ForeignOp(), { kind: 'task' as never }), /options.kind must be one of 'action', 'operation', 'actionWithProgress', 'operationWithProgress', got 'task'/],
   ];
-  for (const [what, call, message] of cases) {
-    it(what, () => {
-      const events = listen();
-      try {
-        const before = hub().snapshot().length;
-        assert.throws(call, (error: unknown) => error instanceof TypeError && message.test(error.message));
-        assert.strictEqual(hub().snapshot().length, before);
-        assert.deepStrictEqual(events.messages as LifecycleMessage[], []);
-      } finally {
-        events.stop();
-      }
-    });
-  }
+  itRefusesLeavingNothing(cases);
 
   it('bad options take no slot: the foreign op can still be observed', () => {
     const foreign = new ForeignOp();

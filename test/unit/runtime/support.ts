@@ -105,3 +105,21 @@ Promise.resolve((${main.toString()})(rt)).then(
     });
   });
 }
+
+/** One test per case: the call throws a TypeError whose message matches, and leaves no op in the
+ *  registry and no event on the channel (bad input is refused before anything is made). */
+export function itRefusesLeavingNothing(cases: readonly (readonly [string, () => unknown, RegExp])[]): void {
+  for (const [what, call, message] of cases) {
+    it(what, () => {
+      const events = listen();
+      try {
+        const before = hub().snapshot().length;
+        assert.throws(call, (error: unknown) => error instanceof TypeError && message.test(error.message));
+        assert.strictEqual(hub().snapshot().length, before);
+        assert.deepStrictEqual(events.messages, []);
+      } finally {
+        events.stop();
+      }
+    });
+  }
+}

@@ -1,0 +1,98 @@
+// The view as a user lives in it, through the real UI: a quiet hang's row stays the same DOM row
+// while a busy op beside it changes, its elapsed time advances with no event from the program,
+// and a hovered row keeps its tooltip and its inline action until it is clicked.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { fixturesDir } from '../harness/paths';
+import { expandViewPane, hoverInlineAction, openRunAndDebug, startDebugging, stopDebugging, treeRow, viewPane } from '../harness/workbenchUi';
+import { useWorkbench } from './useWorkbench';
+
+/** Tags the DOM node behind `locator` so a later check can tell whether it is still the same one. */
+async function tag(locator: Locator, name: string): Promise<void> {
+  await locator.evaluate((node, mark) => node.setAttribute('data-test-mark', mark), name);
+}
+
+async function stillTagged(pane: Locator, name: string): Promise<boolean> {
+  return (await pane.locator(`[data-test-mark="${name}"]`).count()) === 1;
+}
+
+const elapsedSeconds = async (row: Locator) => Number(/· (\d+)s\b/.exec(await row.innerText())?.[1] ?? NaN);
+
+async function foldOtherViews(page: Page): Promise<void> {
+  for (const other of ['Variables', 'Watch', 'Call Stack', 'Breakpoints', 'Loaded Scripts']) {
+    const header = viewPane(page, other).locator('.pane-header').first();
+    if ((await header.count()) && (await header.getAttribute('aria-expanded')) === 'true') await header.click();
+  }
+}
+
+describe('Async Operations view: steady rows (UI)', function () {
+  this.timeout(120_000);
+  const workbench = useWorkbench({ folder: path.join(fixturesDir, 'quiet') });
+  let pane: Locator;
+
+  before(async function () {
+    this.timeout(120_000);
+    const { page } = workbench();
+    const sidebar = await openRunAndDebug(page);
+    await sidebar.locator('.start-debug-action-item', { hasText: 'Quiet' }).waitFor({ timeout: 30_000 });
+    await startDebugging(page);
+    await page.mouse.move(700, 300);
+    await page.keyboard.press('Escape');
+    await foldOtherViews(page);
+    pane = await expandViewPane(page, 'Async Operations');
+    await treeRow(pane, /quietHang.*Started/).waitFor({ timeout: 30_000 });
+    await treeRow(pane, /busyWork.*progress/).waitFor({ timeout: 30_000 });
+  });
+
+  after(async () => {
+    await stopDebugging(workbench().page).catch(() => undefined);
+  });
+
+  it('a quiet pending op: the same row while a busy one changes, its elapsed time advancing with no event', async () => {
+    const { page } = workbench();
+    await page.mouse.move(700, 300); // nothing hovered
+    const hang = treeRow(pane, /quietHang/);
+    const busy = treeRow(pane, /busyWork/);
+    await tag(hang, 'hang');
+    const firstElapsed = await elapsedSeconds(hang);
+    const firstBusy = await busy.innerText();
+    // Under 10 s it moves every second, then every 5 s: within 8 s it has moved on.
+    const deadline = Date.now() + 8_000;
+    while (!(await elapsedSeconds(hang) > firstElapsed) && Date.now() < deadline) await page.waitForTimeout(250);
+    assert.ok(await elapsedSeconds(hang) > firstElapsed, `elapsed did not advance: ${firstElapsed}s, then ${await hang.innerText()}`);
+    await page.waitForTimeout(1_000);
+    assert.ok(await stillTagged(pane, 'hang'), 'the quiet op\'s row was re-created');
+    assert.notEqual(await busy.innerText(), firstBusy, 'the busy op\'s row did not change (the test proves nothing)');
+    await workbench().screenshot('steady-rows');
+  });
+
+  it('a hovered row keeps its tooltip and inline Cancel while the op beside it is busy, and the click works', async () => {
+    const { page } = workbench();
+    const hang = treeRow(pane, /quietHang/);
+    const cancel = await hoverInlineAction(hang, 'Cancel Operation');
+    const tooltip = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Creation site' }).first();
+    // A user's pointer is never perfectly still: nudge it within the row until the tooltip shows
+    // (a redraw of the row just before would cancel it, and a still pointer never asks again).
+    const box = (await hang.boundingBox())!;
+    for (let i = 0; i < 8 && !(await tooltip.isVisible()); i++) {
+      await page.mouse.move(box.x + box.width / 3 + (i % 2) * 4, box.y + box.height / 2);
+      await tooltip.waitFor({ state: 'visible', timeout: 1_500 }).catch(() => undefined);
+    }
+    await tooltip.waitFor({ state: 'visible', timeout: 1_000 });
+    await tag(cancel, 'cancel');
+    await tag(hang, 'hovered');
+    await page.waitForTimeout(3_000);
+    assert.ok(await stillTagged(pane, 'hovered'), 'the hovered row was re-created');
+    assert.ok(await stillTagged(pane, 'cancel'), 'the inline Cancel was replaced under the pointer');
+    assert.ok(await tooltip.isVisible(), 'the tooltip went away while the pointer stayed on the row');
+    await pane.locator('[data-test-mark="cancel"]').click({ timeout: 2_000 });
+    await page.mouse.move(700, 300);
+    // Canceled, it moves into the finished group.
+    const finished = pane.locator('.monaco-list-row').filter({ hasText: /^\s*[\d,]+ finished\s*$/ }).first();
+    await finished.waitFor({ timeout: 15_000 });
+    if ((await finished.getAttribute('aria-expanded')) === 'false') await finished.click();
+    await treeRow(pane, /quietHang.*Canceled/).waitFor({ timeout: 15_000 });
+    await workbench().screenshot('after-hover-cancel');
+  });
+});
