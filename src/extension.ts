@@ -13,6 +13,7 @@ import { VsCodeDebugEvents } from './ui/debugEvents';
 import { DebugInjection } from './ui/debugInjection';
 import { OperationsTree } from './ui/operationsTree';
 import { outputLogger } from './ui/outputLogger';
+import { revealOnFirstOperations } from './ui/revealOnFirstOps';
 import { PendingStatusBar } from './ui/statusBar';
 import { registerTraceCommands } from './ui/traceCommands';
 
@@ -65,6 +66,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   updateView();
 
   subs.push(new PendingStatusBar(store, tree.onDidDrawCounts));
+  subs.push(revealOnFirstOperations(store, tree, view));
   subs.push(...registerViewCommands(store, tree, view, feed, context.workspaceState));
   subs.push(...registerTraceCommands(store, feed));
   subs.push(vscode.commands.registerCommand(Commands.Attach, (args?: AttachArgs) => attachInteractively(feed, args)));

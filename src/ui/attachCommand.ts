@@ -1,6 +1,7 @@
 // "Attach to Async Channel...": connect to a program started elsewhere with ASYNCINFO_LISTEN.
 import * as vscode from 'vscode';
 import { attach, parseAttachAddress, type AttachTarget } from '../transport/attachClient';
+import { plain } from './untrusted';
 import type { OperationsFeed } from '../session/operationsFeed';
 
 /** Arguments that skip the prompts (tasks, keybindings, tests): `{ address, token? }`. */
@@ -49,6 +50,6 @@ export async function attachInteractively(feed: OperationsFeed, args?: AttachArg
     );
     feed.adopt(connection, 'attach');
   } catch (error) {
-    void vscode.window.showErrorMessage(`Could not attach to ${address}: ${(error as Error).message}`);
+    void vscode.window.showErrorMessage(`Could not attach to ${plain(address)}: ${plain((error as Error).message)}`);
   }
 }

@@ -6,6 +6,7 @@ import { isFlat } from '../core/opFilter';
 import { Commands, ContextKeys } from '../contributions';
 import { CommandError, NO_ANSWER } from '../transport/agentConnection';
 import { ContextKey } from './contextKey';
+import { plain } from './untrusted';
 import { formatFilter, OP_STATUSES, parseFilter } from './filterInput';
 import type { OperationsFeed } from '../session/operationsFeed';
 import type { OperationsTree, SortOrder, TreeElement } from './operationsTree';
@@ -126,13 +127,13 @@ export function registerViewCommands(
       const found = opOf(e);
       const location = found?.op.site ? siteLocation(found.op.site) : undefined;
       if (!location) {
-        if (found) void vscode.window.showInformationMessage(`No source location for operation #${found.op.id} (${found.op.site ?? 'site not captured'}).`);
+        if (found) void vscode.window.showInformationMessage(`No source location for operation #${found.op.id} (${found.op.site ? plain(found.op.site) : 'site not captured'}).`);
         return;
       }
       try {
         await vscode.window.showTextDocument(location.uri, { selection: new vscode.Range(location.position, location.position), preview: true, preserveFocus: true });
       } catch (error) {
-        void vscode.window.showErrorMessage(`Cannot open ${found!.op.site}: ${(error as Error).message}`);
+        void vscode.window.showErrorMessage(`Cannot open ${plain(found!.op.site)}: ${plain((error as Error).message)}`);
       }
     }),
     vscode.commands.registerCommand(Commands.Disconnect, (e?: TreeElement) => {
@@ -148,16 +149,19 @@ function* pendingOps(store: OperationStoreApi, key: string, parent: number | nul
   }
 }
 
+/** The message for a failed Cancel/Close. The op's name and the program's answer are the
+ *  program's text: quoted with plain(), so they cannot form a link in the notification. */
 export function describeFailure(type: 'cancel' | 'close', op: OpView, error: unknown): string {
   const verb = type === 'cancel' ? 'cancel' : 'close';
+  const which = `"${plain(op.name, 80)}" #${op.id}`;
   if (error instanceof CommandError && error.code === NO_ANSWER) {
-    return `${verb === 'cancel' ? 'Cancel' : 'Close'} of "${op.name}" #${op.id} is waiting: ${error.message}.`;
+    return `${verb === 'cancel' ? 'Cancel' : 'Close'} of ${which} is waiting: ${error.message}.`;
   }
   if (error instanceof CommandError) {
     const why = error.code === 'E_ILLEGAL_STATE_CHANGE' && type === 'close'
       ? 'it is still running; cancel it first, or wait until it finishes'
-      : error.message;
-    return `Could not ${verb} "${op.name}" #${op.id}: ${why} (${error.code}).`;
+      : plain(error.message);
+    return `Could not ${verb} ${which}: ${why} (${plain(error.code, 40)}).`;
   }
-  return `Could not ${verb} "${op.name}" #${op.id}: ${(error as Error)?.message ?? String(error)}`;
+  return `Could not ${verb} ${which}: ${plain((error as Error)?.message ?? String(error))}`;
 }

@@ -368,9 +368,9 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
     if (element.type === 'process') {
       // Under its session's node the session's name would only repeat.
       const grouped = this.getParent(element) !== undefined;
-      const item = new vscode.TreeItem(processLabel(process, grouped ? undefined : this.sessionName(process)), vscode.TreeItemCollapsibleState.Expanded);
+      const item = new vscode.TreeItem(processLabel(process), vscode.TreeItemCollapsibleState.Expanded);
       item.id = element.key;
-      item.description = processDescription(process);
+      item.description = processDescription(process, grouped ? undefined : this.sessionName(process));
       item.iconPath = new vscode.ThemeIcon(process.source === 'trace' ? 'file' : process.paused ? 'debug-pause' : 'server-process');
       item.contextValue = process.source === 'trace' ? RowContext.ProcessTrace : process.source === 'attach' ? RowContext.ProcessAttached : RowContext.Process;
       return item;

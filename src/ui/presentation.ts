@@ -74,14 +74,19 @@ export function statusText(op: OpView): string {
 
 export function opDescription(op: OpView, process: ProcessView): string {
   const running = op.endT === undefined && !op.closed;
-  const parts = [`#${op.id}`, op.cancelRequested && running ? 'Canceled (requested)' : op.status];
-  if (op.source) parts.push(op.source.replace(/^node:/, ''));
+  // The status and how long first: a long name leaves room for little (the icon says the status too).
+  const parts = [op.cancelRequested && running ? 'Canceled (requested)' : op.status];
   // How long it ran, or has been running (advancing, paused or not); unknown once its process is gone.
   if (op.endT !== undefined) parts.push(formatDuration(op.endT - op.createdT));
   else if (running && process.connected) parts.push(formatElapsed(processNow(process) - op.createdT));
-  if (op.hasProgress && running) parts.push(`progress ${progressText(op.progress)}`);
+  if (op.source) parts.push(op.source.replace(/^node:/, ''));
+  if (op.hasProgress && running) {
+    const progress = progressText(op.progress);
+    parts.push(progress.endsWith('%') ? progress : `progress ${progress}`);
+  }
   if (op.status === 'Error' && op.message) parts.push(op.message);
   if (op.closed) parts.push('closed');
+  parts.push(`#${op.id}`);
   return parts.join(' · ');
 }
 
@@ -132,17 +137,21 @@ function escape(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
 }
 
-export function processLabel(process: ProcessView, sessionName: string | undefined): string {
-  const script = process.hello.argv[1] ? process.hello.argv[1].split(/[\\/]/).pop() : process.hello.title;
-  return sessionName ? `${sessionName}: ${script} (${process.hello.pid})` : `${script} (${process.hello.pid})`;
+/** The script's file name: short, so the count after it survives a narrow sidebar. */
+export function processLabel(process: ProcessView): string {
+  return (process.hello.argv[1] ? process.hello.argv[1].split(/[\\/]/).pop() : undefined) || process.hello.title;
 }
 
-export function processDescription(process: ProcessView): string {
-  const parts = [`${process.pendingCount} pending`];
+/** What matters first comes first (a narrow sidebar cuts the end): the pending count and the
+ *  state, then the pid and the debug session's name. */
+export function processDescription(process: ProcessView, sessionName: string | undefined): string {
+  const parts = [`${process.pendingCount.toLocaleString('en-US')} pending`];
   if (process.paused) parts.push('paused');
   if (!process.connected) parts.push(process.source === 'trace' ? 'trace' : 'exited');
   if (process.dropped > 0) parts.push(`${process.dropped} events dropped`);
   if (process.malformed > 0) parts.push(`${process.malformed} malformed messages dropped`);
+  parts.push(`pid ${process.hello.pid}`);
+  if (sessionName) parts.push(sessionName);
   return parts.join(' · ');
 }
 

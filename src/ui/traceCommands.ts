@@ -5,6 +5,7 @@ import type { OperationStore } from '../core/operationStore';
 import { loadTrace, TraceFormatError, TraceRecorder } from '../core/traceFile';
 import { Commands, ContextKeys } from '../contributions';
 import { ContextKey } from './contextKey';
+import { plain } from './untrusted';
 import type { OperationsFeed } from '../session/operationsFeed';
 
 const TRACE_FILTERS = { 'Async operation traces': ['ndjson', 'jsonl', 'trace', 'log'], 'All files': ['*'] };
@@ -24,7 +25,7 @@ export function registerTraceCommands(store: OperationStore, feed: OperationsFee
     if (announce && file) {
       const open = 'Open Trace';
       // Not awaited: the command is done once the file is complete, whatever the user clicks.
-      void vscode.window.showInformationMessage(`Trace saved to ${file}.`, open).then((choice) => {
+      void vscode.window.showInformationMessage(`Trace saved to ${plain(file, 400)}.`, open).then((choice) => {
         if (choice === open) void vscode.commands.executeCommand(Commands.OpenTrace, vscode.Uri.file(file));
       });
     }
@@ -33,7 +34,7 @@ export function registerTraceCommands(store: OperationStore, feed: OperationsFee
   return [
     recorder.onDidFail((error) => {
       void stop(false);
-      void vscode.window.showErrorMessage(`Recording stopped: cannot write the trace file: ${error.message}`);
+      void vscode.window.showErrorMessage(`Recording stopped: cannot write the trace file: ${plain(error.message, 400)}`);
     }),
     // From the view's menu the selected row comes as the argument: only a Uri names a file.
     vscode.commands.registerCommand(Commands.StartRecording, async (target?: unknown) => {
@@ -49,7 +50,7 @@ export function registerTraceCommands(store: OperationStore, feed: OperationsFee
       try {
         await recorder.start(uri.fsPath);
       } catch (error) {
-        void vscode.window.showErrorMessage(`Cannot record to ${uri.fsPath}: ${(error as Error).message}`);
+        void vscode.window.showErrorMessage(`Cannot record to ${plain(uri.fsPath, 400)}: ${plain((error as Error).message, 400)}`);
         return;
       }
       // What the view shows now, so the trace stands on its own; then every message as it comes.
@@ -70,10 +71,11 @@ export function registerTraceCommands(store: OperationStore, feed: OperationsFee
           { location: { viewId: 'asyncOperations.view' }, title: `Loading ${uri.fsPath}` },
           () => loadTrace(store, uri.fsPath),
         );
-        if (keys.length === 0) void vscode.window.showWarningMessage(`${uri.fsPath} holds no process.`);
+        if (keys.length === 0) void vscode.window.showWarningMessage(`${plain(uri.fsPath, 400)} holds no process.`);
       } catch (error) {
+        // A bad line's problem quotes the file's own text: plain() keeps it from forming a link.
         const message = error instanceof TraceFormatError ? error.message : `Cannot open ${uri.fsPath}: ${(error as Error).message}`;
-        void vscode.window.showErrorMessage(message);
+        void vscode.window.showErrorMessage(plain(message, 400));
         throw error; // callers (and tests) see the failure too
       }
     }),

@@ -45,7 +45,7 @@ describe('Async Operations view (UI)', function () {
 
     // A row per op: name, #id and status; nested ops under their parent; pending ones first, the
     // finished folded under one row per parent, newest first.
-    const waiting = treeRow(pane, /waitForShutdown.*#\d+.*Started/);
+    const waiting = treeRow(pane, /waitForShutdown.*Started.*#\d+/);
     await waiting.waitFor({ timeout: 30_000 });
     await treeRow(pane, /downloadFile/).waitFor({ timeout: 30_000 });
     const level = await waiting.getAttribute('aria-level');
@@ -65,9 +65,9 @@ describe('Async Operations view (UI)', function () {
 
     // Rows above it move as the demo runs (a new op, a finished group appearing): a click that
     // landed on a moving row is retried until the op says Canceled.
-    const canceled = treeRow(pane, new RegExp(`waitForShutdown.*#${id}\\b.*Canceled`));
+    const canceled = treeRow(pane, new RegExp(`waitForShutdown.*Canceled.*#${id}\\b`));
     for (let attempt = 1; ; attempt++) {
-      if (await treeRow(pane, new RegExp(`waitForShutdown.*#${id}\\b.*Started`)).count()) await clickInlineAction(row, 'Cancel Operation');
+      if (await treeRow(pane, new RegExp(`waitForShutdown.*Started.*#${id}\\b`)).count()) await clickInlineAction(row, 'Cancel Operation');
       await unfold();
       try {
         await canceled.waitFor({ timeout: 5_000 });
@@ -82,7 +82,7 @@ describe('Async Operations view (UI)', function () {
     await row.hover();
     assert.equal(await row.locator('.action-label[aria-label="Cancel Operation"]').count(), 0);
     await clickInlineAction(row, 'Close Operation');
-    await treeRow(pane, new RegExp(`waitForShutdown.*#${id}\\b.*closed`)).waitFor({ timeout: 15_000 });
+    await treeRow(pane, new RegExp(`waitForShutdown.*closed.*#${id}\\b`)).waitFor({ timeout: 15_000 });
     await workbench().screenshot('view-after-close');
 
     await stopDebugging(page);

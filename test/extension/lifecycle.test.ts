@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { OpView, ProcessView } from '../../src/core/model';
 import type { ExtensionApi } from '../../src/extension';
-import { allOps, extensionApi } from './api';
+import { allOps, errorsShownBy, extensionApi, rowText } from './api';
 import { fixture, until, withTimeout } from './support';
 
 
@@ -32,21 +32,6 @@ async function startProbe(name: string, env: Record<string, string> = {}): Promi
 }
 
 /** Collects the error messages the extension shows while `body` runs. */
-async function errorsShownBy(body: () => PromiseLike<unknown>): Promise<string[]> {
-  const shown: string[] = [];
-  const original = vscode.window.showErrorMessage;
-  (vscode.window as { showErrorMessage: unknown }).showErrorMessage = (message: string) => {
-    shown.push(message);
-    return Promise.resolve(undefined);
-  };
-  try {
-    await body();
-  } finally {
-    (vscode.window as { showErrorMessage: unknown }).showErrorMessage = original;
-  }
-  return shown;
-}
-
 describe('debug sessions over their life', function () {
   this.timeout(90_000);
   const cleanups: (() => unknown)[] = [];
@@ -68,9 +53,9 @@ describe('debug sessions over their life', function () {
       return ps.length === 2 && ps.every((p) => opNamed(a, p.key, 'probeWaits')) ? ps : undefined;
     }, 'both programs');
     assert.notEqual(p1.hello.session, p2.hello.session);
-    const names = new Set([p1, p2].map((p) => String(a.tree.getTreeItem(a.tree.processElement(p.key)).label)));
+    const names = new Set([p1, p2].map((p) => rowText(a, a.tree.processElement(p.key))));
     assert.ok([...names].some((n) => n.includes('probe one')) && [...names].some((n) => n.includes('probe two')), [...names].join(' | '));
-    const first = [p1, p2].find((p) => String(a.tree.getTreeItem(a.tree.processElement(p.key)).label).includes('probe one'))!;
+    const first = [p1, p2].find((p) => rowText(a, a.tree.processElement(p.key)).includes('probe one'))!;
     const second = first === p1 ? p2 : p1;
     await vscode.debug.stopDebugging(one);
     await until(() => !a.store.process(first.key), 'the first program to leave the view');
@@ -95,7 +80,7 @@ describe('debug sessions over their life', function () {
     assert.deepEqual(mine.map((p) => p.key), [fresh.key]);
     // One root for it in the tree: the process itself, not a session node of two.
     assert.ok(a.tree.getChildren().includes(a.tree.processElement(fresh.key)));
-    assert.ok(String(a.tree.getTreeItem(a.tree.processElement(fresh.key)).label).includes('probe restart'));
+    assert.ok(rowText(a, a.tree.processElement(fresh.key)).includes('probe restart'));
   });
 
   it('a program that exits on its own goes when its session ends, leaving nothing behind', async () => {

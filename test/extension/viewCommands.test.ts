@@ -83,7 +83,7 @@ describe('view commands', function () {
 
   it('the elapsed time of a quiet pending operation advances on its own', async () => {
     const download = a.tree.getChildren(a.tree.processElement(process.key))[0];
-    const elapsed = () => /· (\d+)s/.exec(String(a.tree.getTreeItem(download).description))?.[1];
+    const elapsed = () => /^Started · (\d+)s/.exec(String(a.tree.getTreeItem(download).description))?.[1];
     const first = await until(() => elapsed(), 'an elapsed time in seconds');
     await until(() => Number(elapsed()) >= Number(first) + 2, 'the elapsed time to advance with no event from the program', 10_000);
   });

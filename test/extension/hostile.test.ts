@@ -1,0 +1,71 @@
+// Text a program or a trace file controls never becomes a link in a notification: VS Code turns
+// `[label](command:...)` into a link that runs the command when clicked. A hostile trace and a
+// hostile program (speaking the real channel protocol over a real socket) try it everywhere
+// their text reaches a message.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { extensionApi, messagesShownBy } from './api';
+import { until } from './support';
+
+const LINK = '[Click me](command:workbench.action.quit)';
+/** What VS Code's notifications would turn into a link: `[...](...)` with nothing between. */
+const LINK_SYNTAX = /\]\(/;
+
+function assertNoLink(messages: { message: string }[]): void {
+  assert.ok(messages.length > 0, 'no message was shown (the test proves nothing)');
+  for (const { message } of messages) assert.doesNotMatch(message, LINK_SYNTAX, `a link could form in: ${message}`);
+}
+
+describe('hostile text in notifications', function () {
+  this.timeout(30_000);
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    for (const c of cleanups.splice(0)) c();
+  });
+
+  it('a trace whose bad line holds a command link is refused without a link', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncops-hostile-'));
+    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'hostile.ndjson');
+    fs.writeFileSync(file, `{"type":"hello","protocol":1,"pid":1}\n{"type":"created","id":1,"t":0,"kind":"${LINK}","name":"x"}\n`);
+    const shown = await messagesShownBy(() => vscode.commands.executeCommand('asyncOperations.openTrace', vscode.Uri.file(file)).then(undefined, () => undefined));
+    assertNoLink(shown);
+    assert.match(shown[0].message, /line 2/);
+  });
+
+  it('a program whose op name, site and error message hold command links gets no link in any message', async () => {
+    const a = await extensionApi();
+    assert.ok(a.channelAddress);
+    const socket = net.connect(a.channelAddress!);
+    cleanups.push(() => socket.destroy());
+    socket.setEncoding('utf8');
+    // Refuse every command with a message that holds a link.
+    let pending = '';
+    socket.on('data', (chunk: string) => {
+      pending += chunk;
+      for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
+        const command = JSON.parse(pending.slice(0, nl)) as { req: number };
+        pending = pending.slice(nl + 1);
+        socket.write(`${JSON.stringify({ type: 'reply', req: command.req, ok: false, error: { code: `E_${LINK}`, message: `refused ${LINK}` } })}\n`);
+      }
+    });
+    socket.write([
+      { type: 'hello', protocol: 1, pid: 777_001, ppid: 1, title: 'node', argv: ['node', 'hostile.js'], cwd: '/', node: 'v20', session: null, timeOrigin: Date.now() },
+      { type: 'created', id: 1, t: 0, kind: 'operation', name: `op ${LINK}`, parent: null, site: LINK },
+      { type: 'snapshotEnd', t: 0 },
+    ].map((m) => JSON.stringify(m)).join('\n') + '\n');
+    const process = await until(() => a.store.processes().find((p) => p.hello.pid === 777_001), 'the hostile program');
+    cleanups.push(() => a.feed.forget(process.key));
+    const element = a.tree.opElement(process.key, 1);
+    const shown = await messagesShownBy(async () => {
+      await vscode.commands.executeCommand('asyncOperations.cancelOperation', element);
+      await vscode.commands.executeCommand('asyncOperations.openSite', element);
+    });
+    assert.equal(shown.length, 2, shown.map((m) => m.message).join('\n'));
+    assertNoLink(shown);
+  });
+});
