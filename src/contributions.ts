@@ -18,6 +18,7 @@ export const enum Commands {
   OpenSite = 'asyncOperations.openSite',
   Attach = 'asyncOperations.attach',
   Disconnect = 'asyncOperations.disconnect',
+  RemoveProcess = 'asyncOperations.removeProcess',
   StartRecording = 'asyncOperations.startRecording',
   StopRecording = 'asyncOperations.stopRecording',
   OpenTrace = 'asyncOperations.openTrace',
@@ -75,6 +76,8 @@ export const enum RowContext {
   Process = 'process',
   ProcessAttached = 'process.attached',
   ProcessTrace = 'process.trace',
+  /** Its debug session ended: kept as it last was, removable. */
+  ProcessEnded = 'process.ended',
   More = 'more',
   FinishedGroup = 'finishedGroup',
 }

@@ -44,6 +44,8 @@ export interface ProcessView {
   readonly debugSessionId: string | undefined;
   /** Live channel open (false once the process exited or the trace was loaded). */
   readonly connected: boolean;
+  /** Its debug session ended: nothing more will come; kept so the user can look after the fact. */
+  readonly ended: boolean;
   /** Paused at a breakpoint: the view shows the snapshot read through the debugger. */
   readonly paused: boolean;
   /** Events the agent dropped because this side read too slowly, since the last resync. */
@@ -94,6 +96,8 @@ export interface OperationStoreApi {
   replaceWithSnapshot(key: string, messages: readonly AgentMessage[]): void;
   setConnected(key: string, connected: boolean): void;
   setPaused(key: string, paused: boolean): void;
+  /** Its debug session ended: the process stays, disconnected, as it last was. */
+  setEnded(key: string): void;
   /** Counts a message of this process that was refused as malformed. */
   countMalformed(key: string): void;
   removeProcess(key: string): void;

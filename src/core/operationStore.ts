@@ -117,6 +117,15 @@ export class OperationStore implements OperationStoreApi {
     this.processChanged(state);
   }
 
+  setEnded(key: string): void {
+    const state = this.states.get(key);
+    if (!state || state.ended) return;
+    state.ended = true;
+    state.connected = false;
+    state.paused = false;
+    this.processChanged(state);
+  }
+
   countMalformed(key: string): void {
     const state = this.states.get(key);
     if (!state) return;

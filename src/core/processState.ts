@@ -33,6 +33,7 @@ export class ProcessState implements ProcessView {
   latestT = 0;
   connected: boolean;
   paused = false;
+  ended = false;
   epoch: SnapshotEpoch | undefined;
 
   constructor(

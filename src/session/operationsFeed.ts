@@ -15,6 +15,9 @@ import { isAttachTarget, launchToken, rootOf, type DebugEvents, type DebugSessio
 import { commandWhilePaused, readPausedSnapshot } from '../transport/pausedReader';
 import { Resync } from '../transport/resync';
 
+/** Processes of ended sessions kept in the view; the oldest beyond this leave. */
+export const MAX_ENDED = 20;
+
 export interface ReceivedMessage {
   readonly key: string;
   readonly pid: number;
@@ -55,6 +58,8 @@ export class OperationsFeed implements IDisposable {
    *  resume is stale (the program ran on), so it must neither replace the state nor mark it paused. */
   private readonly resumes = new WeakMap<DebugSessionLike, number>();
   private readonly received = new EventEmitter<ReceivedMessage>();
+  /** Names of ended sessions whose processes the view still shows. */
+  private readonly endedSessionNames = new Map<string, string>();
   private readonly disposables = new DisposableList();
   /** Every message of every process, hello first (a recording listens here). */
   readonly onDidReceive = this.received.event;
@@ -77,9 +82,10 @@ export class OperationsFeed implements IDisposable {
     }
   }
 
-  /** The debug session a process was launched by (looked up late: the agent may connect first). */
+  /** The debug session a process was launched by (looked up late: the agent may connect first;
+   *  kept after the session ended, for the processes the view keeps). */
   sessionName(token: string | null): string | undefined {
-    return token ? this.sessions.get(token)?.root.name : undefined;
+    return token ? this.sessions.get(token)?.root.name ?? this.endedSessionNames.get(token) : undefined;
   }
 
   adopt(connection: AgentConnection, source: ProcessSource): void {
@@ -144,19 +150,35 @@ export class OperationsFeed implements IDisposable {
   }
 
   /**
-   * The one rule for when a process leaves the view, applied whenever one of its inputs changes
-   * (its channel closed, its session ended or is restarting). A launched program exits with its
-   * session and its channel closes on its own; a program we attached to keeps running, so when
-   * the debugger detaches, our view of it ends too (`detach`).
+   * The one rule for what becomes of a process when one of its inputs changes (its channel
+   * closed, its session ended or is restarting). A restart replaces its processes: they leave.
+   * When its session has ended and its channel is closed, it stays in the view as it last was,
+   * marked ended, for the user to look at after the fact (the oldest beyond MAX_ENDED go). A
+   * launched program exits with its session and its channel closes on its own; a program we
+   * attached to keeps running, so when the debugger detaches, we disconnect (`detach`).
    */
   private review(process: LinkedProcess, detach = false): void {
     if (process.connection) {
-      if (detach) this.forget(process.key);
+      if (detach) process.connection.dispose(); // closing comes back here
+      return;
+    }
+    if (process.retiring) {
+      this.forget(process.key);
       return;
     }
     const token = process.hello.session;
-    const sessionEnded = process.source === 'debug' && token !== null && !this.sessions.has(token);
-    if (process.retiring || sessionEnded) this.forget(process.key);
+    if (process.source !== 'debug' || token === null || this.sessions.has(token)) return;
+    this.processes.delete(process.key);
+    this.store.setEnded(process.key);
+    this.trimEnded();
+  }
+
+  /** Keeps the newest MAX_ENDED ended processes; forgets the names of sessions none of them needs. */
+  private trimEnded(): void {
+    const ended = this.store.processes().filter((p) => p.ended);
+    for (const p of ended.slice(0, Math.max(0, ended.length - MAX_ENDED))) this.store.removeProcess(p.key);
+    const needed = new Set(this.store.processes().map((p) => p.hello.session));
+    for (const token of [...this.endedSessionNames.keys()]) if (!needed.has(token)) this.endedSessionNames.delete(token);
   }
 
   private sessionStarted(session: DebugSessionLike): void {
@@ -197,6 +219,7 @@ export class OperationsFeed implements IDisposable {
     for (const [token, linked] of [...this.sessions]) {
       if (linked.root !== session) continue;
       this.sessions.delete(token);
+      this.endedSessionNames.set(token, linked.root.name);
       for (const process of [...this.processes.values()]) {
         if (process.hello.session === token) this.review(process, linked.injected);
       }

@@ -139,6 +139,9 @@ export function registerViewCommands(
     vscode.commands.registerCommand(Commands.Disconnect, (e?: TreeElement) => {
       if (e?.type === 'process') feed.forget(e.key);
     }),
+    vscode.commands.registerCommand(Commands.RemoveProcess, (e?: TreeElement) => {
+      if (e?.type === 'process') feed.forget(e.key);
+    }),
   ];
 }
 

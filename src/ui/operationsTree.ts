@@ -371,8 +371,10 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
       const item = new vscode.TreeItem(processLabel(process), vscode.TreeItemCollapsibleState.Expanded);
       item.id = element.key;
       item.description = processDescription(process, grouped ? undefined : this.sessionName(process));
-      item.iconPath = new vscode.ThemeIcon(process.source === 'trace' ? 'file' : process.paused ? 'debug-pause' : 'server-process');
-      item.contextValue = process.source === 'trace' ? RowContext.ProcessTrace : process.source === 'attach' ? RowContext.ProcessAttached : RowContext.Process;
+      item.iconPath = new vscode.ThemeIcon(process.source === 'trace' ? 'file' : process.ended ? 'debug-disconnect' : process.paused ? 'debug-pause' : 'server-process');
+      item.contextValue = process.source === 'trace' ? RowContext.ProcessTrace
+        : process.ended ? RowContext.ProcessEnded
+          : process.source === 'attach' ? RowContext.ProcessAttached : RowContext.Process;
       return item;
     }
     const op = this.store.op(element.key, element.id);
@@ -381,7 +383,7 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
     const item = new vscode.TreeItem(op.name, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     item.id = `${element.key}/${op.id}`;
     item.description = opDescription(op, process);
-    item.iconPath = opIcon(op);
+    item.iconPath = opIcon(op, process);
     item.contextValue = opContext(op, process);
     if (op.site) item.command = { command: Commands.OpenSite, title: 'Go to Creation Site', arguments: [element] };
     return item;

@@ -90,12 +90,17 @@ export function opDescription(op: OpView, process: ProcessView): string {
   return parts.join(' · ');
 }
 
-export function opIcon(op: OpView): vscode.ThemeIcon {
+/** A pending op of a recording or an ended session: nothing runs any more, so nothing spins. */
+const STILL_PENDING_ICON = new vscode.ThemeIcon('circle-large-outline');
+
+export function opIcon(op: OpView, process: ProcessView): vscode.ThemeIcon {
+  const pending = op.endT === undefined && !op.closed;
+  if (pending && (process.source === 'trace' || process.ended)) return STILL_PENDING_ICON;
   return op.cancelRequested && op.endT === undefined ? CANCEL_REQUESTED_ICON : ICONS[op.status];
 }
 
 export function opContext(op: OpView, process: ProcessView): string {
-  if (process.source === 'trace') return RowContext.ReadOnly;
+  if (process.source === 'trace' || process.ended) return RowContext.ReadOnly;
   if (op.closed) return RowContext.Closed;
   if (op.endT !== undefined) return RowContext.Finished;
   if (op.cancelRequested) return RowContext.CancelRequested;
@@ -147,7 +152,7 @@ export function processLabel(process: ProcessView): string {
 export function processDescription(process: ProcessView, sessionName: string | undefined): string {
   const parts = [`${process.pendingCount.toLocaleString('en-US')} pending`];
   if (process.paused) parts.push('paused');
-  if (!process.connected) parts.push(process.source === 'trace' ? 'trace' : 'exited');
+  if (!process.connected) parts.push(process.source === 'trace' ? 'recording' : process.ended ? 'session ended' : 'exited');
   if (process.dropped > 0) parts.push(`${process.dropped} events dropped`);
   if (process.malformed > 0) parts.push(`${process.malformed} malformed messages dropped`);
   parts.push(`pid ${process.hello.pid}`);

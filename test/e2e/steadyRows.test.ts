@@ -101,4 +101,17 @@ describe('Async Operations view: steady rows (UI)', function () {
     await treeRow(pane, /quietHang.*Canceled/).waitFor({ timeout: 15_000 });
     await workbench().screenshot('after-hover-cancel');
   });
+
+  it('after the session ends, its last state stays, marked ended, static, and Remove from View takes it away', async () => {
+    const { page } = workbench();
+    await stopDebugging(page);
+    const processRow = treeRow(pane, /quiet\.js.*session ended/);
+    await processRow.waitFor({ timeout: 20_000 });
+    await treeRow(pane, /busyWork/).waitFor();
+    assert.equal(await pane.locator('.codicon-loading').count(), 0, 'an ended session\'s op still spins');
+    await workbench().screenshot('session-ended');
+    const remove = await hoverInlineAction(processRow, 'Remove from View');
+    await remove.click();
+    await processRow.waitFor({ state: 'detached', timeout: 10_000 });
+  });
 });

@@ -41,7 +41,7 @@ describe('debug sessions over their life', function () {
 
   const stopLater = (session: vscode.DebugSession) => cleanups.push(() => vscode.debug.stopDebugging(session));
 
-  it('two sessions at once: each process under its own session; ending one leaves the other', async () => {
+  it('two sessions at once: each process under its own session; ending one leaves the other running', async () => {
     const a = await extensionApi();
     const before = new Set(a.store.processes().map((p) => p.key));
     const one = await startProbe('probe one');
@@ -58,7 +58,7 @@ describe('debug sessions over their life', function () {
     const first = [p1, p2].find((p) => rowText(a, a.tree.processElement(p.key)).includes('probe one'))!;
     const second = first === p1 ? p2 : p1;
     await vscode.debug.stopDebugging(one);
-    await until(() => !a.store.process(first.key), 'the first program to leave the view');
+    await until(() => a.store.process(first.key)?.ended, 'the first program to show as ended');
     assert.equal(a.store.process(second.key)?.connected, true);
     assert.ok(opNamed(a, second.key, 'probeWaits'));
     await a.feed.command(second.key, 'cancel', opNamed(a, second.key, 'probeWaits')!.id);
@@ -83,7 +83,7 @@ describe('debug sessions over their life', function () {
     assert.ok(rowText(a, a.tree.processElement(fresh.key)).includes('probe restart'));
   });
 
-  it('a program that exits on its own goes when its session ends, leaving nothing behind', async () => {
+  it('a program that exits on its own stays, marked ended, when its session ends; Remove from View takes it away, leaving nothing behind', async () => {
     const a = await extensionApi();
     const before = new Set(a.store.processes().map((p) => p.key));
     const seen = new Set<string>();
@@ -98,9 +98,16 @@ describe('debug sessions over their life', function () {
     await until(() => [...seen].some((k) => !before.has(k)), 'the program to have connected');
     // Only this test's processes: another test's late process must not make this one wait.
     const mine = [...seen].filter((k) => !before.has(k));
-    await until(() => mine.every((k) => !a.store.process(k)), 'its process to leave the view');
+    await until(() => mine.every((k) => a.store.process(k)?.ended), 'its process to show as ended');
+    // What it had stays to look at, read-only: no Cancel or Close on its rows.
+    const key = mine[0];
+    const rows = a.tree.getChildren(a.tree.processElement(key));
+    assert.ok(rows.length > 0);
+    for (const row of rows) assert.ok(!/^op\.(started|finished)/.test(String(a.tree.getTreeItem(row).contextValue)), 'an ended session\'s op offers Cancel or Close');
     const c = a.feed as unknown as { processes: Map<string, unknown> };
-    await until(() => mine.every((k) => !c.processes.has(k)), 'nothing of it left in the session layer');
+    assert.ok(mine.every((k) => !c.processes.has(k)), 'the session layer still holds an ended process');
+    for (const k of mine) await vscode.commands.executeCommand('asyncOperations.removeProcess', a.tree.processElement(k));
+    assert.ok(mine.every((k) => !a.store.process(k)), 'Remove from View left it');
   });
 
   it('a child that exited stays, shown as exited; Cancel on it says so', async () => {

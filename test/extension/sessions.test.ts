@@ -109,9 +109,10 @@ describe('processes in the view', function () {
     assert.ok(found.hello.session, 'tied to the debug session');
     const op = await until(() => a.store.children(found.key, null, 0, 10).find((o) => o.name === 'serveRequests'), 'its op, from before the attach');
     assert.equal(op.status, 'Started');
-    // Detaching ends the view of it too (the program itself runs on).
+    // Detaching ends our channel to it too (the program itself runs on); what it had stays, ended.
     await vscode.debug.stopDebugging(session);
-    await until(() => !a.store.process(found.key), 'the process to leave the view after detaching');
+    await until(() => a.store.process(found.key)?.ended, 'the process to show as ended after detaching');
+    a.feed.forget(found.key);
     assert.equal(program.exitCode, null, 'the program still runs');
   });
   }

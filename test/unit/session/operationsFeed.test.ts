@@ -5,7 +5,7 @@ import * as net from 'node:net';
 import { silentLogger } from '../../../src/common/logger';
 import { LifecycleLog } from '../../../src/core/lifecycleLog';
 import { OperationStore } from '../../../src/core/operationStore';
-import { OperationsFeed, type ReceivedMessage } from '../../../src/session/operationsFeed';
+import { MAX_ENDED, OperationsFeed, type ReceivedMessage } from '../../../src/session/operationsFeed';
 import { attach, parseAttachAddress } from '../../../src/transport/attachClient';
 import { ChannelServer } from '../../../src/transport/channelServer';
 import { AGENT, Scope, waitUntil, type Program } from '../agent/harness';
@@ -66,23 +66,42 @@ describe('session layer', function () {
     assert.ok(mine.some((m) => m.message.type === 'created'));
   });
 
-  it('a program that exits stays, shown as exited, until its session ends', async () => {
+  it('a program that exits stays, shown as exited, while its session runs; when the session ends it stays as ended, with its ops and its session\'s name', async () => {
     const { session, program, key } = await launch('exits');
+    await program.start({ name: 'leftBehind' });
+    await waitUntil(() => opNamed(key, 'leftBehind'), 'the op');
     await program.call('exit');
     await waitUntil(() => store.process(key)?.connected === false, 'the program to exit');
-    assert.ok(store.process(key), 'it left while its session still runs');
+    assert.equal(store.process(key)?.ended, false);
     debug.end(session);
-    assert.equal(store.process(key), undefined);
-    assert.equal(inFeed(key), false);
+    assert.equal(store.process(key)?.ended, true);
+    assert.ok(opNamed(key, 'leftBehind'), 'what it had is gone');
+    assert.equal(feed.sessionName(store.process(key)!.hello.session), 'exits');
+    assert.equal(inFeed(key), false, 'the session layer holds on to an ended process');
   });
 
-  it('a program still running when its session ends leaves once its channel closes', async () => {
+  it('a program still running when its session ends shows as ended once its channel closes', async () => {
     const { session, program, key } = await launch('lingers');
     debug.end(session);
     assert.ok(store.process(key)?.connected, 'a launched program is not cut off: it exits with its session');
     program.child.kill();
-    await waitUntil(() => !store.process(key), 'the process to leave');
+    await waitUntil(() => store.process(key)?.ended, 'the process to show as ended');
     assert.equal(inFeed(key), false);
+  });
+
+  it(`keeps the newest ${MAX_ENDED} ended processes; older ones leave, with their sessions' names`, async () => {
+    const ended: string[] = [];
+    for (let i = 0; i <= MAX_ENDED; i++) {
+      const { session, program, key } = await launch(`run${i}`);
+      program.child.kill();
+      await waitUntil(() => store.process(key)?.connected === false, 'the program to exit');
+      debug.end(session);
+      ended.push(key);
+    }
+    assert.equal(store.process(ended[0]), undefined, 'the oldest ended process stayed past the bound');
+    assert.ok(ended.slice(1).every((k) => store.process(k)?.ended));
+    assert.equal(feed.sessionName('token-run0'), undefined);
+    assert.equal(feed.sessionName(`token-run${MAX_ENDED}`), `run${MAX_ENDED}`);
   });
 
   it('restarting a session: a running process leaves when it closes, an exited one at once', async () => {
@@ -103,7 +122,7 @@ describe('session layer', function () {
     assert.deepEqual(store.processes().map((p) => p.key), [fresh.key]);
   });
 
-  it('attaching the debugger loads the agent through it; detaching ends the view of a program that runs on', async () => {
+  it('attaching the debugger loads the agent through it; detaching disconnects from a program that runs on (its state stays, ended)', async () => {
     const program = await scope.program({}, []); // no agent preloaded
     const root = debug.start(new TestSession('attach to app', undefined, { request: 'attach' }));
     const target = debug.start(new TestSession('app', program, { parent: root, target: true }));
@@ -112,7 +131,7 @@ describe('session layer', function () {
     assert.equal(feed.sessionName(process.hello.session), 'attach to app');
     debug.end(target);
     debug.end(root);
-    assert.equal(store.process(process.key), undefined);
+    await waitUntil(() => store.process(process.key)?.ended, 'the process to show as ended');
     assert.equal(inFeed(process.key), false);
     assert.equal((await program.call('roundTrip')).ok, true, 'the program runs on, unharmed');
   });
