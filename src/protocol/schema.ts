@@ -31,6 +31,10 @@ export const MAX_VALUE_DEPTH = 64;
 export const MAX_ATTRIBUTES = 16;
 export const MAX_ATTRIBUTE_CHARS = 256;
 
+function isReplyError(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && isString((v as Record<string, unknown>).code) && isString((v as Record<string, unknown>).message);
+}
+
 function isAttributes(v: unknown): boolean {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const values = Object.values(v);
@@ -93,7 +97,8 @@ export const MESSAGE_SCHEMAS: { readonly [T in AgentMessage['type']]: MessageSch
     fields: {
       req: { check: (v) => v === null || isString(v) || isFiniteNumber(v), what: 'a number, string or null' },
       ok: { check: (v) => typeof v === 'boolean', what: 'a boolean' },
-      error: opt({ check: (v) => typeof v === 'object' && v !== null && isString((v as Record<string, unknown>).code) && isString((v as Record<string, unknown>).message), what: '' }, 'an object with a string code and message'),
+      error: opt({ check: isReplyError, what: '' }, 'an object with a string code and message'),
+      failed: opt({ check: (v) => Array.isArray(v) && v.every((f) => isReplyError(f) && isId((f as { id?: unknown }).id)), what: '' }, 'an array of {id, code, message}'),
     },
   },
 };

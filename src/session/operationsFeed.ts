@@ -9,10 +9,10 @@ import { EventEmitter } from '../common/events';
 import type { LifecycleLog } from '../core/lifecycleLog';
 import type { OperationStoreApi, ProcessSource } from '../core/model';
 import type { AgentMessage, HelloMessage } from '../protocol/messages';
-import { CommandError, type AgentConnection } from '../transport/agentConnection';
+import { CommandError, type AgentConnection, type OpFailure } from '../transport/agentConnection';
 import { loadAgentThroughDebugger } from '../transport/attachLoader';
 import { isAttachTarget, launchToken, rootOf, type DebugEvents, type DebugSessionLike, type PausedTarget } from '../transport/debugPort';
-import { commandWhilePaused, readPausedSnapshot } from '../transport/pausedReader';
+import { cancelManyWhilePaused, commandWhilePaused, readPausedSnapshot } from '../transport/pausedReader';
 import { Resync } from '../transport/resync';
 
 /** Processes of ended sessions kept in the view; the oldest beyond this leave. */
@@ -141,6 +141,20 @@ export class OperationsFeed implements IDisposable {
     if (this.store.process(key)?.source === 'trace') throw new CommandError('READ_ONLY', 'it comes from a trace file, which is read-only');
     if (!process?.connection) throw new CommandError('DISCONNECTED', 'the process is no longer connected');
     await process.connection.command(type, id);
+  }
+
+  /** Cancels many ops of one process at once (Cancel All): resolves with the ones refused. */
+  async cancelMany(key: string, ids: readonly number[]): Promise<OpFailure[]> {
+    const process = this.processes.get(key);
+    const target = process?.paused;
+    if (target) {
+      const results = await cancelManyWhilePaused(target, ids);
+      await this.onStopped(target); // show the effect now, while still paused
+      return results.flatMap((r, i) => (r.ok ? [] : [{ id: ids[i], error: new CommandError(r.code, r.message) }]));
+    }
+    if (this.store.process(key)?.source === 'trace') throw new CommandError('READ_ONLY', 'it comes from a trace file, which is read-only');
+    if (!process?.connection) throw new CommandError('DISCONNECTED', 'the process is no longer connected');
+    return process.connection.cancelMany(ids);
   }
 
   dispose(): void {

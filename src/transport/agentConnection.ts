@@ -3,7 +3,7 @@ import type { Socket } from 'net';
 import { EventEmitter } from '../common/events';
 import type { IDisposable } from '../common/disposable';
 import { LineSplitter } from '../protocol/lineSplitter';
-import type { AgentMessage, ClientMessage, HelloMessage, ReplyMessage } from '../protocol/messages';
+import { BAD_REQUEST, MAX_IDS_PER_COMMAND, type AgentMessage, type ClientMessage, type HelloMessage, type ReplyMessage } from '../protocol/messages';
 import { decodeLine } from '../protocol/validate';
 
 /** The program did not answer in time (paused or busy); the request still applies when it runs. */
@@ -16,7 +16,13 @@ export class CommandError extends Error {
   }
 }
 
-type Pending = { resolve: () => void; reject: (error: Error) => void };
+type Pending = { resolve: (reply: ReplyMessage) => void; reject: (error: Error) => void };
+
+/** An op a many-op command could not act on, and why. */
+export interface OpFailure {
+  readonly id: number;
+  readonly error: CommandError;
+}
 
 export class AgentConnection implements IDisposable {
   private static nextKey = 1;
@@ -27,6 +33,8 @@ export class AgentConnection implements IDisposable {
   private readonly invalidEmitter = new EventEmitter<string>();
   private readonly pending = new Map<number, Pending>();
   private nextReq = 1;
+  /** Whether the agent answers `cancelMany`: unknown until it first does or refuses it. */
+  private cancelManyKnown: boolean | undefined;
   private isClosed = false;
   hello: HelloMessage | undefined;
   /** Lines that were not valid protocol messages: dropped, never half-applied. */
@@ -101,7 +109,7 @@ export class AgentConnection implements IDisposable {
     const pending = this.pending.get(reply.req);
     if (!pending) return;
     this.pending.delete(reply.req);
-    if (reply.ok) pending.resolve();
+    if (reply.ok) pending.resolve(reply);
     else pending.reject(new CommandError(reply.error?.code ?? 'ERROR', reply.error?.message ?? 'the program refused the command'));
   }
 
@@ -110,19 +118,45 @@ export class AgentConnection implements IDisposable {
   }
 
   /** Sends `cancel` or `close` for an op; resolves on an ok reply, rejects with the program's error. */
-  command(type: 'cancel' | 'close', id: number): Promise<void> {
-    return this.request((req) => ({ type, id, req }));
+  async command(type: 'cancel' | 'close', id: number): Promise<void> {
+    await this.request((req) => ({ type, id, req }));
+  }
+
+  /** Cancels many ops in as few commands as the agent takes (`cancelMany`, a protocol extension;
+   *  an agent that does not know it gets one `cancel` per op). Resolves with the ops it refused. */
+  async cancelMany(ids: readonly number[]): Promise<OpFailure[]> {
+    const failures: OpFailure[] = [];
+    for (let start = 0; start < ids.length; start += MAX_IDS_PER_COMMAND) {
+      const chunk = ids.slice(start, start + MAX_IDS_PER_COMMAND);
+      if (this.cancelManyKnown !== false) {
+        try {
+          const reply = await this.request((req) => ({ type: 'cancelMany', ids: chunk, req }));
+          this.cancelManyKnown = true;
+          for (const f of reply.failed ?? []) failures.push({ id: f.id, error: new CommandError(f.code, f.message) });
+          continue;
+        } catch (error) {
+          // BAD_REQUEST from an agent that has answered cancelMany before is a real error; from one
+          // that never has, it is an older agent: fall back to one cancel per op, from now on.
+          if (!(error instanceof CommandError) || error.code !== BAD_REQUEST || this.cancelManyKnown) throw error;
+          this.cancelManyKnown = false;
+        }
+      }
+      const outcomes = await Promise.all(chunk.map((id) => this.command('cancel', id).then(() => undefined, (error: unknown) =>
+        ({ id, error: error instanceof CommandError ? error : new CommandError('ERROR', String(error)) }))));
+      for (const outcome of outcomes) if (outcome) failures.push(outcome);
+    }
+    return failures;
   }
 
   /** Asks for the whole state again (a protocol extension): after events were dropped. */
-  resync(): Promise<void> {
-    return this.request((req) => ({ type: 'resync', req }));
+  async resync(): Promise<void> {
+    await this.request((req) => ({ type: 'resync', req }));
   }
 
-  private request(make: (req: number) => ClientMessage): Promise<void> {
+  private request(make: (req: number) => ClientMessage): Promise<ReplyMessage> {
     if (this.isClosed) return Promise.reject(new CommandError('DISCONNECTED', 'the process is no longer connected'));
     const req = this.nextReq++;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<ReplyMessage>((resolve, reject) => {
       // A program that runs no JavaScript (paused, or busy in a long synchronous stretch) answers
       // late: say so instead of leaving the user waiting; the command still applies when it runs.
       const timer = setTimeout(() => {
@@ -133,7 +167,7 @@ export class AgentConnection implements IDisposable {
         clearTimeout(timer);
         settle();
       };
-      this.pending.set(req, { resolve: () => done(resolve), reject: (error) => done(() => reject(error)) });
+      this.pending.set(req, { resolve: (reply) => done(() => resolve(reply)), reject: (error) => done(() => reject(error)) });
       this.send(make(req));
     });
   }

@@ -51,6 +51,17 @@ export async function readPausedSnapshot(target: PausedTarget): Promise<PausedSn
   return { pid: value.pid, messages, invalid };
 }
 
+/** Cancels many ops in one evaluate; resolves with each id's answer, in order. */
+export async function cancelManyWhilePaused(target: PausedTarget, ids: readonly number[]): Promise<CommandResult[]> {
+  if (!ids.every((id) => Number.isInteger(id) && id > 0)) throw new Error('invalid operation ids');
+  const value = (await evaluate(
+    target,
+    `(() => { const h = ${HUB}; return JSON.stringify(${JSON.stringify(ids)}.map((id) => h ? h.cancel(id) : { ok: false, code: 'NOT_FOUND', message: 'no async runtime in this process' })); })()`,
+  )) as CommandResult[];
+  if (!Array.isArray(value) || value.length !== ids.length || !value.every((r) => typeof r?.ok === 'boolean')) throw new Error('the debugger returned no answer');
+  return value;
+}
+
 export async function commandWhilePaused(target: PausedTarget, type: 'cancel' | 'close', id: number): Promise<CommandResult> {
   if (!Number.isInteger(id) || id <= 0) throw new Error(`invalid operation id ${id}`);
   const value = (await evaluate(

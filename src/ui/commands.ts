@@ -90,17 +90,23 @@ export function registerViewCommands(
     vscode.commands.registerCommand(Commands.CancelOperation, (e?: TreeElement) => run('cancel', e)),
     vscode.commands.registerCommand(Commands.CloseOperation, (e?: TreeElement) => run('close', e)),
     vscode.commands.registerCommand(Commands.CancelAllPending, async () => {
-      // All at once: a program that answers late must not make the user wait op by op.
-      const requests: Promise<string | undefined>[] = [];
-      for (const process of store.processes()) {
-        if (!process.connected) continue;
-        for (const op of pendingOps(store, process.key)) {
-          requests.push(feed.command(process.key, 'cancel', op.id).then(() => undefined, (error) => describeFailure('cancel', op, error)));
+      // One command per process (every process at once): a program that answers late must not
+      // make the user wait op by op, and 50,000 ops must not mean 50,000 commands.
+      let asked = 0;
+      const failures = (await Promise.all(store.processes().filter((p) => p.connected).map(async (process) => {
+        const ops = pendingOps(store, process.key);
+        asked += ops.length;
+        if (ops.length === 0) return [];
+        try {
+          const refused = await feed.cancelMany(process.key, ops.map((op) => op.id));
+          const byId = new Map(ops.map((op) => [op.id, op]));
+          return refused.map(({ id, error }) => describeFailure('cancel', byId.get(id) ?? ops[0], error));
+        } catch (error) {
+          return [`${describeFailure('cancel', ops[0], error)}${ops.length > 1 ? ` (and ${ops.length - 1} more of that process)` : ''}`];
         }
-      }
-      const failures = (await Promise.all(requests)).filter((f): f is string => f !== undefined);
-      if (failures.length) void vscode.window.showErrorMessage(`${failures.length} of ${requests.length} cancellations failed. ${failures[0]}`);
-      else if (requests.length === 0) void vscode.window.showInformationMessage('No pending operations to cancel.');
+      }))).flat();
+      if (failures.length) void vscode.window.showErrorMessage(`${failures.length} of ${asked} cancellations failed. ${failures[0]}`);
+      else if (asked === 0) void vscode.window.showInformationMessage('No pending operations to cancel.');
     }),
     vscode.commands.registerCommand(Commands.ClearFinished, () => store.clearFinished()),
     vscode.commands.registerCommand(Commands.Filter, async () => {
@@ -145,11 +151,18 @@ export function registerViewCommands(
   ];
 }
 
-function* pendingOps(store: OperationStoreApi, key: string, parent: number | null = null): Generator<OpView> {
-  for (const op of store.children(key, parent, 0, Number.MAX_SAFE_INTEGER)) {
-    if (op.endT === undefined && !op.cancelRequested && !op.closed && op.canCancel) yield op;
-    yield* pendingOps(store, key, op.id);
+/** Every op of a process that a Cancel could still act on, walked without recursion (a parent
+ *  chain 40,000 deep must not overflow the stack). */
+function pendingOps(store: OperationStoreApi, key: string): OpView[] {
+  const found: OpView[] = [];
+  const parents: (number | null)[] = [null];
+  while (parents.length > 0) {
+    for (const op of store.children(key, parents.pop()!, 0, Number.MAX_SAFE_INTEGER)) {
+      if (op.endT === undefined && !op.cancelRequested && !op.closed && op.canCancel) found.push(op);
+      parents.push(op.id);
+    }
   }
+  return found;
 }
 
 /** The message for a failed Cancel/Close. The op's name and the program's answer are the

@@ -68,4 +68,35 @@ describe('hostile text in notifications', function () {
     assert.equal(shown.length, 2, shown.map((m) => m.message).join('\n'));
     assertNoLink(shown);
   });
+
+  it('Cancel All on a parent chain 10,000 deep: no stack overflow, one cancelMany with every id', async () => {
+    const a = await extensionApi();
+    const socket = net.connect(a.channelAddress!);
+    cleanups.push(() => socket.destroy());
+    socket.setEncoding('utf8');
+    const commands: { type: string; ids?: number[]; req: number }[] = [];
+    let pending = '';
+    socket.on('data', (chunk: string) => {
+      pending += chunk;
+      for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
+        const command = JSON.parse(pending.slice(0, nl)) as { type: string; ids?: number[]; req: number };
+        pending = pending.slice(nl + 1);
+        commands.push(command);
+        socket.write(`${JSON.stringify({ type: 'reply', req: command.req, ok: true, failed: [] })}\n`);
+      }
+    });
+    const depth = 10_000;
+    const lines = [JSON.stringify({ type: 'hello', protocol: 1, pid: 777_002, ppid: 1, title: 'node', argv: ['node', 'deep.js'], cwd: '/', node: 'v20', session: null, timeOrigin: Date.now() })];
+    for (let id = 1; id <= depth; id++) lines.push(JSON.stringify({ type: 'created', id, t: id, kind: 'action', name: 'link', parent: id === 1 ? null : id - 1, site: null }));
+    lines.push('{"type":"snapshotEnd","t":0}');
+    socket.write(`${lines.join('\n')}\n`);
+    const process = await until(() => a.store.processes().find((p) => p.hello.pid === 777_002 && p.opCount === depth), 'the deep chain');
+    cleanups.push(() => a.feed.forget(process.key));
+    const shown = await messagesShownBy(() => vscode.commands.executeCommand('asyncOperations.cancelAllPending'));
+    assert.deepEqual(shown.filter((m) => m.level === 'error'), []);
+    const mine = commands.filter((c) => c.type === 'cancelMany');
+    assert.equal(mine.length, 1, `commands: ${commands.map((c) => c.type).join(', ')}`);
+    assert.equal(mine[0].ids!.length, depth);
+  });
 });
+
