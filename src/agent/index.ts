@@ -4,7 +4,7 @@
 // of its environment variables is set; loaded twice, the second copy does nothing; in worker
 // threads it does nothing either.
 import { isMainThread } from 'worker_threads';
-import { AGENT_KEY } from '../protocol/environment';
+import { AGENT_KEY, withRequire } from '../protocol/environment';
 import { childrenInherit, readConfig } from './config';
 import { Agent, type AgentStats } from './agent';
 import { enableDebugLog } from './debugLog';
@@ -41,10 +41,7 @@ function main(preload: string): void {
  */
 function inheritByChildren(preload: string): void {
   if (!childrenInherit(process.env) || typeof preload !== 'string') return;
-  const options = process.env.NODE_OPTIONS ?? '';
-  if (options.includes(preload)) return;
-  const quoted = /[\s"\\]/.test(preload) ? JSON.stringify(preload) : preload;
-  process.env.NODE_OPTIONS = `${options} --require ${quoted}`.trim();
+  process.env.NODE_OPTIONS = withRequire(process.env.NODE_OPTIONS, preload);
 }
 
 /** Called by the preload with its own path. */

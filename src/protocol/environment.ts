@@ -58,3 +58,50 @@ export function agentEnvironment(settings: AgentLaunchSettings): Partial<Record<
 export function modeOf<T extends string>(modes: readonly T[], value: string | undefined): T | undefined {
   return (modes as readonly string[]).includes(value ?? '') ? (value as T) : undefined;
 }
+
+/**
+ * `--require "<path>"` as NODE_OPTIONS spells it. Node splits NODE_OPTIONS at whitespace outside
+ * double quotes, and inside them a backslash takes the next character as it is: so every `"` and
+ * `\` is escaped and the rest (tabs, spaces) is kept as it is. (JSON's escapes would turn a tab
+ * into `\t`, which Node reads as `t`.)
+ */
+export function requireOption(file: string): string {
+  return `--require "${file.replace(/["\\]/g, '\\$&')}"`;
+}
+
+/** NODE_OPTIONS split into its arguments, as Node reads them. */
+export function nodeOptionsArgs(options: string): string[] {
+  const args: string[] = [];
+  let current = '';
+  let inArg = false;
+  let quoted = false;
+  for (let i = 0; i < options.length; i++) {
+    const c = options[i];
+    if (quoted && c === '\\' && i + 1 < options.length) {
+      current += options[++i];
+    } else if (c === '"') {
+      quoted = !quoted;
+      inArg = true;
+    } else if (!quoted && /\s/.test(c)) {
+      if (inArg) args.push(current);
+      current = '';
+      inArg = false;
+    } else {
+      current += c;
+      inArg = true;
+    }
+  }
+  if (inArg) args.push(current);
+  return args;
+}
+
+/** NODE_OPTIONS with `--require <file>` added, unless it requires that file already (however quoted). */
+export function withRequire(options: string | undefined, file: string): string {
+  const base = (options ?? '').trim();
+  const args = nodeOptionsArgs(base);
+  for (let i = 0; i < args.length; i++) {
+    if ((args[i] === '--require' || args[i] === '-r') && args[i + 1] === file) return base;
+    if (args[i] === `--require=${file}`) return base;
+  }
+  return base ? `${base} ${requireOption(file)}` : requireOption(file);
+}

@@ -5,20 +5,9 @@ import { randomUUID } from 'crypto';
 import * as vscode from 'vscode';
 import { DisposableList } from '../common/disposable';
 import { CONFIG_SECTION, SETTING_DEFAULTS, Settings } from '../contributions';
-import { agentEnvironment, ENV } from '../protocol/environment';
+import { agentEnvironment, ENV, withRequire } from '../protocol/environment';
+import { launchNodeOptions } from '../transport/launchEnv';
 import { NODE_LAUNCH_TYPES } from '../transport/debugPort';
-
-export function requireOption(agentPath: string): string {
-  return `--require ${JSON.stringify(agentPath)}`;
-}
-
-/** The user's NODE_OPTIONS with the agent appended, once. */
-export function withAgent(nodeOptions: string | undefined, agentPath: string): string {
-  const option = requireOption(agentPath);
-  const base = (nodeOptions ?? '').trim();
-  if (base.includes(option)) return base;
-  return base ? `${base} ${option}` : option;
-}
 
 export class DebugInjection implements vscode.DebugConfigurationProvider, vscode.Disposable {
   private readonly registrations = new DisposableList();
@@ -37,7 +26,7 @@ export class DebugInjection implements vscode.DebugConfigurationProvider, vscode
     const address = this.channelAddress();
     if (!address) return config;
     const env: Record<string, string | null> = { ...(config.env ?? {}) };
-    const inherited = typeof env.NODE_OPTIONS === 'string' ? env.NODE_OPTIONS : process.env.NODE_OPTIONS;
+    const nodeOptions = launchNodeOptions(env, config.envFile, process.env.NODE_OPTIONS);
     const wanted = agentEnvironment({
       channel: address,
       session: randomUUID(),
@@ -48,7 +37,7 @@ export class DebugInjection implements vscode.DebugConfigurationProvider, vscode
     for (const [name, value] of Object.entries(wanted)) {
       if (name === ENV.channel || typeof env[name] !== 'string') env[name] = value;
     }
-    env.NODE_OPTIONS = withAgent(inherited, this.agentPath);
+    env.NODE_OPTIONS = withRequire(nodeOptions, this.agentPath);
     return { ...config, env };
   }
 
