@@ -43,6 +43,7 @@ export const enum Settings {
   Parents = 'parents',
   MaxFinished = 'retention.maxFinished',
   FinishedTtlSeconds = 'retention.finishedSeconds',
+  MaxExitedProcesses = 'retention.exitedProcesses',
   PageSize = 'pageSize',
 }
 
@@ -53,6 +54,7 @@ export const SETTING_DEFAULTS: {
   [Settings.Parents]: ParentMode;
   [Settings.MaxFinished]: number;
   [Settings.FinishedTtlSeconds]: number;
+  [Settings.MaxExitedProcesses]: number;
   [Settings.PageSize]: number;
 } = {
   [Settings.InjectAgent]: true,
@@ -60,6 +62,7 @@ export const SETTING_DEFAULTS: {
   [Settings.Parents]: 'async',
   [Settings.MaxFinished]: 10_000,
   [Settings.FinishedTtlSeconds]: 0,
+  [Settings.MaxExitedProcesses]: 20,
   [Settings.PageSize]: 1000,
 };
 

@@ -45,7 +45,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     agentPath,
     channel: () => server?.address,
     enabled: () => config().get(Settings.InjectAgent, SETTING_DEFAULTS[Settings.InjectAgent]),
-  });
+  }, { maxExited: () => config().get(Settings.MaxExitedProcesses, SETTING_DEFAULTS[Settings.MaxExitedProcesses]) });
   subs.push(debugEvents, feed);
 
   try {

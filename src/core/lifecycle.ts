@@ -2,6 +2,7 @@
 // repeat what is known, a terminal message keeps the first one seen, and a message about an op
 // whose `created` never arrived (dropped events) makes a placeholder that `created` fills in.
 import type { CreatedMessage, LifecycleMessage, OpKind } from '../protocol/messages';
+import { encodeValue, MAX_VALUE_CHARS } from '../protocol/codec';
 import type { StringInterner } from './intern';
 import {
   CANCEL_BY_CLIENT, CANCEL_REQUESTED, CANCELED, CLOSED, COMPLETED, ERRORED, HAS_PROGRESS, OpRecord, PLACEHOLDER,
@@ -10,6 +11,27 @@ import {
 import type { ProcessState } from './processState';
 
 export const UNKNOWN_NAME = '(unknown)';
+
+/** What one op may hold of a program's text (a process's bytes are bounded by these times the
+ *  retention's op count): a program that sends megabyte names or messages gets them cut. */
+export const MAX_NAME_CHARS = 1000;
+export const MAX_STACK_CHARS = 16 * 1024;
+
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function cutOrNull(text: string | null, max: number): string | null {
+  return text === null ? null : cut(text, max);
+}
+
+/** A progress value as kept: strings cut, objects larger than the protocol's bound as their cut JSON text. */
+function boundedValue(value: unknown): unknown {
+  if (typeof value === 'string') return cut(value, MAX_VALUE_CHARS);
+  if (typeof value !== 'object' || value === null) return value;
+  const { json, truncated } = encodeValue(value);
+  return truncated ? JSON.parse(json) : value;
+}
 
 /** `clockMs` is read only when an op finishes (it stamps the op for retention). */
 export function applyLifecycle(process: ProcessState, msg: LifecycleMessage, strings: StringInterner, clockMs: () => number): void {
@@ -29,7 +51,7 @@ export function applyLifecycle(process: ProcessState, msg: LifecycleMessage, str
   record ??= addPlaceholder(process, msg.id, msg.t);
   switch (msg.type) {
     case 'progress':
-      record.progress = msg.value;
+      record.progress = boundedValue(msg.value);
       record.bits |= HAS_PROGRESS;
       break;
     case 'cancelRequested':
@@ -45,7 +67,7 @@ export function applyLifecycle(process: ProcessState, msg: LifecycleMessage, str
       if (msg.type === 'error') {
         const details = record.details();
         details.errorCode = msg.errorCode;
-        details.message = strings.intern(msg.message);
+        details.message = strings.intern(cut(msg.message, MAX_VALUE_CHARS));
       }
       process.markFinished(record, clockMs());
       break;
@@ -61,7 +83,7 @@ function applyCreated(process: ProcessState, msg: Extract<LifecycleMessage, { ty
   let record = process.ops.get(msg.id);
   if (record && epoch && record.seq < epoch.firstNewSeq) epoch.seen.add(msg.id);
   const stack = msg.stack;
-  if (record && !(record.bits & PLACEHOLDER) && (record.closed || record.kind !== msg.kind || record.name !== msg.name)) {
+  if (record && !(record.bits & PLACEHOLDER) && (record.closed || record.kind !== msg.kind || record.name !== cut(msg.name, MAX_NAME_CHARS))) {
     // The id was reused by a new op (ids are unique among live ops only): the old one is gone.
     process.drop(record);
     record = undefined;
@@ -72,21 +94,21 @@ function applyCreated(process: ProcessState, msg: Extract<LifecycleMessage, { ty
       applyOrigin(record, msg, strings);
     }
     if (typeof stack === 'string' && record.stack === undefined) {
-      record.details().stack = strings.intern(stack);
+      record.details().stack = strings.intern(cut(stack, MAX_STACK_CHARS));
       process.changed(record);
     }
     return;
   }
-  record = new OpRecord(msg.id, process.nextSeq++, msg.kind, strings.intern(msg.name), msg.parent ?? null,
-    strings.intern(msg.site ?? null), msg.t);
-  if (typeof stack === 'string') record.details().stack = strings.intern(stack);
+  record = new OpRecord(msg.id, process.nextSeq++, msg.kind, strings.intern(cut(msg.name, MAX_NAME_CHARS)), msg.parent ?? null,
+    strings.intern(cutOrNull(msg.site ?? null, MAX_NAME_CHARS)), msg.t);
+  if (typeof stack === 'string') record.details().stack = strings.intern(cut(stack, MAX_STACK_CHARS));
   applyOrigin(record, msg, strings);
   process.insert(record);
 }
 
 /** Where an op comes from (only ops not made by the runtime's factories carry it: no side object otherwise). */
 function applyOrigin(record: OpRecord, msg: CreatedMessage, strings: StringInterner): void {
-  if (msg.source !== undefined && msg.source !== 'runtime') record.details().source = strings.intern(msg.source);
+  if (msg.source !== undefined && msg.source !== 'runtime') record.details().source = strings.intern(cut(msg.source, MAX_NAME_CHARS));
   if (msg.canCancel === false) record.details().cannotCancel = true;
   if (msg.attributes !== undefined) record.details().attributes = msg.attributes;
 }
@@ -94,8 +116,8 @@ function applyOrigin(record: OpRecord, msg: CreatedMessage, strings: StringInter
 function fillPlaceholder(process: ProcessState, record: OpRecord, msg: { kind: OpKind; name: string; parent: number | null; site: string | null; t: number }, strings: StringInterner): void {
   record.bits &= ~PLACEHOLDER;
   record.kind = msg.kind;
-  record.name = strings.intern(msg.name);
-  record.site = strings.intern(msg.site ?? null);
+  record.name = strings.intern(cut(msg.name, MAX_NAME_CHARS));
+  record.site = strings.intern(cutOrNull(msg.site ?? null, MAX_NAME_CHARS));
   record.createdT = msg.t;
   if ((msg.parent ?? null) !== record.parent) process.reparent(record, msg.parent ?? null);
   else process.changed(record);

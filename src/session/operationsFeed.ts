@@ -15,13 +15,18 @@ import { isAttachTarget, launchToken, rootOf, type DebugEvents, type DebugSessio
 import { cancelManyWhilePaused, commandWhilePaused, readPausedSnapshot } from '../transport/pausedReader';
 import { Resync } from '../transport/resync';
 
-/** Processes of ended sessions kept in the view; the oldest beyond this leave. */
-export const MAX_ENDED = 20;
+/** Processes that exited or whose session ended kept in the view by default; the oldest beyond leave. */
+export const DEFAULT_MAX_EXITED = 20;
 
 export interface ReceivedMessage {
   readonly key: string;
   readonly pid: number;
   readonly message: AgentMessage;
+}
+
+export interface FeedOptions {
+  /** Processes that exited or whose session ended to keep (the oldest beyond go). */
+  readonly maxExited?: () => number;
 }
 
 export interface AttachInjectionOptions {
@@ -69,6 +74,7 @@ export class OperationsFeed implements IDisposable {
     private readonly log: LifecycleLog,
     debug: DebugEvents,
     private readonly attachInjection?: AttachInjectionOptions,
+    private readonly options: FeedOptions = {},
   ) {
     this.disposables.add(this.received);
     this.disposables.add(debug.onDidStartSession((session) => this.sessionStarted(session)));
@@ -117,6 +123,7 @@ export class OperationsFeed implements IDisposable {
       this.store.setConnected(key, false);
       this.log.processEnded(hello);
       this.review(process);
+      this.trimExited();
     }));
   }
 
@@ -167,7 +174,7 @@ export class OperationsFeed implements IDisposable {
    * The one rule for what becomes of a process when one of its inputs changes (its channel
    * closed, its session ended or is restarting). A restart replaces its processes: they leave.
    * When its session has ended and its channel is closed, it stays in the view as it last was,
-   * marked ended, for the user to look at after the fact (the oldest beyond MAX_ENDED go). A
+   * marked ended, for the user to look at after the fact (see trimExited). A
    * launched program exits with its session and its channel closes on its own; a program we
    * attached to keeps running, so when the debugger detaches, we disconnect (`detach`).
    */
@@ -184,13 +191,15 @@ export class OperationsFeed implements IDisposable {
     if (process.source !== 'debug' || token === null || this.sessions.has(token)) return;
     this.processes.delete(process.key);
     this.store.setEnded(process.key);
-    this.trimEnded();
+    this.trimExited();
   }
 
-  /** Keeps the newest MAX_ENDED ended processes; forgets the names of sessions none of them needs. */
-  private trimEnded(): void {
-    const ended = this.store.processes().filter((p) => p.ended);
-    for (const p of ended.slice(0, Math.max(0, ended.length - MAX_ENDED))) this.store.removeProcess(p.key);
+  /** Keeps the newest processes that exited or whose session ended (a program that starts 2,000
+   *  short-lived children must not leave 2,000 rows); forgets session names none of them needs. */
+  private trimExited(): void {
+    const gone = this.store.processes().filter((p) => !p.connected && p.source !== 'trace');
+    const max = Math.max(0, this.options.maxExited?.() ?? DEFAULT_MAX_EXITED);
+    for (const p of gone.slice(0, Math.max(0, gone.length - max))) this.forget(p.key);
     const needed = new Set(this.store.processes().map((p) => p.hello.session));
     for (const token of [...this.endedSessionNames.keys()]) if (!needed.has(token)) this.endedSessionNames.delete(token);
   }

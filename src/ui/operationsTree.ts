@@ -55,6 +55,9 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
   /** How many children are shown per (process, parent, group), grown by "Show more". */
   private readonly shown = new Map<string, number>();
   private filter: OpFilter = {};
+  /** Debug sessions of several processes, by token: computed once per change of the process set,
+   *  not once per row (with 2,000 processes that made each redraw take seconds). */
+  private groups: Map<string, ProcessView[]> | undefined;
   private order: SortOrder = 'pendingFirst';
   private readonly tick: NodeJS.Timeout;
   private readonly countsDrawn = new vscode.EventEmitter<void>();
@@ -103,6 +106,7 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
   }
 
   private refresh(change: StoreChange): void {
+    if (change.processes.size > 0) this.groups = undefined;
     if (change.processes.size > 0 || this.isFlat()) {
       this.changed.fire(undefined); // processes come and go, or a filtered flat list re-sorts
       return;
@@ -241,14 +245,18 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
 
   /** Debug sessions with several processes (a program and its children) get a node of their own;
    *  a session of one process shows as that process. */
-  private sessionsWithSeveralProcesses(processes: ProcessView[]): Map<string, ProcessView[]> {
+  private sessionGroups(): Map<string, ProcessView[]> {
+    if (this.groups) return this.groups;
     const groups = new Map<string, ProcessView[]>();
-    for (const p of processes) {
+    for (const p of this.store.processes()) {
       const token = p.source === 'debug' ? p.hello.session : null;
-      if (token) groups.set(token, [...(groups.get(token) ?? []), p]);
+      if (!token) continue;
+      const members = groups.get(token);
+      if (members) members.push(p);
+      else groups.set(token, [p]);
     }
     for (const [token, members] of groups) if (members.length < 2) groups.delete(token);
-    return groups;
+    return (this.groups = groups);
   }
 
   private sessionElement(token: string): TreeElement {
@@ -259,9 +267,10 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
 
   getChildren(element?: TreeElement): TreeElement[] {
     if (!element) {
+      this.groups = undefined; // the view asks for the roots when processes came or went
       const processes = this.store.processes();
       this.forgetGone(processes);
-      const sessions = this.sessionsWithSeveralProcesses(processes);
+      const sessions = this.sessionGroups();
       const roots = new Set<TreeElement>();
       for (const p of processes) {
         const token = p.hello.session;
@@ -270,7 +279,7 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
       return [...roots];
     }
     if (element.type === 'session') {
-      const members = this.sessionsWithSeveralProcesses(this.store.processes()).get(element.token) ?? [];
+      const members = this.sessionGroups().get(element.token) ?? [];
       return members.map((p) => this.processElement(p.key));
     }
     if (element.type === 'more') return [];
@@ -311,7 +320,7 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
     if (element.type === 'session') return undefined;
     if (element.type === 'process') {
       const token = this.store.process(element.key)?.hello.session;
-      return token && this.sessionsWithSeveralProcesses(this.store.processes()).has(token) ? this.sessionElement(token) : undefined;
+      return token && this.sessionGroups().has(token) ? this.sessionElement(token) : undefined;
     }
     if (element.type === 'finished') return this.parentElement(element.key, element.parent);
     if (element.type === 'more') {
@@ -345,7 +354,7 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
       return item;
     }
     if (element.type === 'session') {
-      const members = this.sessionsWithSeveralProcesses(this.store.processes()).get(element.token) ?? [];
+      const members = this.sessionGroups().get(element.token) ?? [];
       const name = members[0] ? this.sessionName(members[0]) : undefined;
       const item = new vscode.TreeItem(name ?? 'Debug session', vscode.TreeItemCollapsibleState.Expanded);
       item.id = `session:${element.token}`;

@@ -122,6 +122,22 @@ function bytesPerLiveOp(shape: Shape): number {
   return bytes;
 }
 
+/** Ingest of 40,000 ops as one parent chain (each the child of the one before), as a ratio to
+ *  the same ops all at the root: 1 when placing an op does not depend on how deep it sits. */
+function deepChainRatio(): number {
+  const depth = 40_000;
+  const time = (parentOf: (id: number) => number | null) => median(Array.from({ length: 3 }, () => {
+    const store = new OperationStore({ coalesceMs: 1_000_000 });
+    store.addProcess('p', hello, 'debug');
+    const start = process.hrtime.bigint();
+    for (let id = 1; id <= depth; id++) store.apply('p', created(id, parentOf(id)));
+    const ns = Number(process.hrtime.bigint() - start);
+    store.dispose();
+    return ns;
+  }));
+  return time((id) => (id === 1 ? null : id - 1)) / time(() => null);
+}
+
 function runScenario(name: string): number {
   switch (name) {
     case 'ingest-objects': return ingestObjects();
@@ -131,6 +147,7 @@ function runScenario(name: string): number {
     case 'memory-flat': return bytesPerLiveOp('flat');
     case 'memory-tree': return bytesPerLiveOp('tree');
     case 'memory-progress': return bytesPerLiveOp('progress');
+    case 'deep-chain': return deepChainRatio();
     default: throw new Error(`unknown scenario ${name}`);
   }
 }
@@ -152,6 +169,7 @@ export async function benchStore(): Promise<StoreBenchRow[]> {
     { name: 'heap per live op, flat (all at the root)', value: inFreshNode('memory-flat'), unit: 'bytes', goal: 300, note: live },
     { name: 'heap per live op, tree (1,000 parents of 99 children)', value: inFreshNode('memory-tree'), unit: 'bytes', goal: 300, note: live },
     { name: 'heap per live op, flat, each with a number as progress', value: inFreshNode('memory-progress'), unit: 'bytes', goal: 300, note: live },
+    { name: 'ingest of a parent chain 40,000 deep / the same ops flat', value: inFreshNode('deep-chain'), unit: 'x', goal: 2, note: 'placing an op does not walk its ancestors (it was quadratic: 17.7 s to open such a trace)' },
   ];
 }
 

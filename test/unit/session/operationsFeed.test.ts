@@ -5,7 +5,7 @@ import * as net from 'node:net';
 import { silentLogger } from '../../../src/common/logger';
 import { LifecycleLog } from '../../../src/core/lifecycleLog';
 import { OperationStore } from '../../../src/core/operationStore';
-import { MAX_ENDED, OperationsFeed, type ReceivedMessage } from '../../../src/session/operationsFeed';
+import { DEFAULT_MAX_EXITED, OperationsFeed, type ReceivedMessage } from '../../../src/session/operationsFeed';
 import { attach, parseAttachAddress } from '../../../src/transport/attachClient';
 import { ChannelServer } from '../../../src/transport/channelServer';
 import { AGENT, Scope, waitUntil, type Program } from '../agent/harness';
@@ -19,6 +19,7 @@ describe('session layer', function () {
   let debug: TestDebugger;
   let feed: OperationsFeed;
   let received: ReceivedMessage[];
+  let maxExited = DEFAULT_MAX_EXITED;
 
   beforeEach(async () => {
     scope = new Scope();
@@ -29,13 +30,14 @@ describe('session layer', function () {
       agentPath: AGENT,
       channel: () => server.address,
       enabled: () => true,
-    });
+    }, { maxExited: () => maxExited });
     received = [];
     feed.onDidReceive((m) => received.push(m));
     server.onDidConnect((connection) => feed.adopt(connection, 'debug'));
   });
 
   afterEach(() => {
+    maxExited = DEFAULT_MAX_EXITED;
     feed.dispose();
     server.dispose();
     store.dispose();
@@ -89,9 +91,9 @@ describe('session layer', function () {
     assert.equal(inFeed(key), false);
   });
 
-  it(`keeps the newest ${MAX_ENDED} ended processes; older ones leave, with their sessions' names`, async () => {
+  it(`keeps the newest ${DEFAULT_MAX_EXITED} ended processes; older ones leave, with their sessions' names`, async () => {
     const ended: string[] = [];
-    for (let i = 0; i <= MAX_ENDED; i++) {
+    for (let i = 0; i <= DEFAULT_MAX_EXITED; i++) {
       const { session, program, key } = await launch(`run${i}`);
       program.child.kill();
       await waitUntil(() => store.process(key)?.connected === false, 'the program to exit');
@@ -101,7 +103,22 @@ describe('session layer', function () {
     assert.equal(store.process(ended[0]), undefined, 'the oldest ended process stayed past the bound');
     assert.ok(ended.slice(1).every((k) => store.process(k)?.ended));
     assert.equal(feed.sessionName('token-run0'), undefined);
-    assert.equal(feed.sessionName(`token-run${MAX_ENDED}`), `run${MAX_ENDED}`);
+    assert.equal(feed.sessionName(`token-run${DEFAULT_MAX_EXITED}`), `run${DEFAULT_MAX_EXITED}`);
+  });
+
+  it('children that exit while their session runs: the newest stay (a setting), older ones leave', async () => {
+    maxExited = 3;
+    const { key } = await launch('parent');
+    const children: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const child = await scope.program({ ASYNCINFO_CHANNEL: server.address, ASYNCINFO_SESSION: 'token-parent' });
+      const process = await waitUntil(() => store.processes().find((p) => p.hello.pid === child.pid), 'a child');
+      child.child.kill();
+      await waitUntil(() => store.process(process.key)?.connected === false, 'the child to exit');
+      children.push(process.key);
+    }
+    assert.deepEqual(children.map((k) => Boolean(store.process(k))), [false, false, true, true, true]);
+    assert.ok(store.process(key)?.connected, 'the running parent is never retired');
   });
 
   it('restarting a session: a running process leaves when it closes, an exited one at once', async () => {
