@@ -20,6 +20,8 @@ import { registerTraceCommands } from './ui/traceCommands';
 export interface ExtensionApi {
   readonly store: OperationStore;
   readonly channelAddress: string | undefined;
+  /** The secret the window's programs say hello with (tests speak the protocol themselves). */
+  readonly channelToken: string | undefined;
   readonly tree: OperationsTree;
   readonly feed: OperationsFeed;
 }
@@ -43,7 +45,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const debugEvents = new VsCodeDebugEvents();
   const feed = new OperationsFeed(store, log, debugEvents, {
     agentPath,
-    channel: () => server?.address,
+    channel: () => server,
     enabled: () => config().get(Settings.InjectAgent, SETTING_DEFAULTS[Settings.InjectAgent]),
   }, { maxExited: () => config().get(Settings.MaxExitedProcesses, SETTING_DEFAULTS[Settings.MaxExitedProcesses]) });
   subs.push(debugEvents, feed);
@@ -54,7 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   } catch (error) {
     output.error(`Could not open the debug channel; operations of debugged programs will not show: ${(error as Error).message}`);
   }
-  subs.push(new DebugInjection(agentPath, () => server?.address));
+  subs.push(new DebugInjection(agentPath, () => server));
 
   const tree = new OperationsTree(store, () => config().get(Settings.PageSize, SETTING_DEFAULTS[Settings.PageSize]), (p) => feed.sessionName(p.hello.session));
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
@@ -74,7 +76,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     if (e.affectsConfiguration(CONFIG_SECTION)) store.setRetention(retention());
   }));
 
-  return { store, channelAddress: server?.address, tree, feed };
+  return { store, channelAddress: server?.address, channelToken: server?.token, tree, feed };
 }
 
 export function deactivate(): void {}

@@ -41,6 +41,8 @@ export const AGENT_KEY = 'asyncinfo.agent.v1';
 /** What a debugger sets in a program it launches or attaches to, so the agent reports to it. */
 export interface AgentLaunchSettings {
   channel: string;
+  /** The channel's secret, said in `hello`. */
+  token?: string;
   session: string;
   sites?: SiteMode;
   parents?: ParentMode;
@@ -49,6 +51,7 @@ export interface AgentLaunchSettings {
 /** The variables for {@link AgentLaunchSettings}; unset modes are left to the runtime's defaults. */
 export function agentEnvironment(settings: AgentLaunchSettings): Partial<Record<EnvName, string>> {
   const env: Partial<Record<EnvName, string>> = { [ENV.channel]: settings.channel, [ENV.session]: settings.session };
+  if (settings.token) env[ENV.token] = settings.token;
   if (settings.sites) env[ENV.sites] = settings.sites;
   if (settings.parents) env[ENV.parents] = settings.parents;
   return env;

@@ -14,6 +14,7 @@ import { loadAgentThroughDebugger } from '../transport/attachLoader';
 import { isAttachTarget, launchToken, rootOf, type DebugEvents, type DebugSessionLike, type PausedTarget } from '../transport/debugPort';
 import { cancelManyWhilePaused, commandWhilePaused, readPausedSnapshot } from '../transport/pausedReader';
 import { Resync } from '../transport/resync';
+import type { ChannelCredentials } from '../transport/channelServer';
 
 /** Processes that exited or whose session ended kept in the view by default; the oldest beyond leave. */
 export const DEFAULT_MAX_EXITED = 20;
@@ -31,8 +32,8 @@ export interface FeedOptions {
 
 export interface AttachInjectionOptions {
   readonly agentPath: string;
-  /** This window's channel address, once it listens. */
-  readonly channel: () => string | undefined;
+  /** This window's channel, once it listens. */
+  readonly channel: () => ChannelCredentials | undefined;
   readonly enabled: () => boolean;
 }
 

@@ -2,13 +2,14 @@
 // extend: load the agent into it through the debugger instead, pointed at this window's channel.
 // The expression is built only from our own values (JSON-quoted); nothing a program sent is in it.
 import { AGENT_KEY, agentEnvironment } from '../protocol/environment';
+import type { ChannelCredentials } from './channelServer';
 import type { DebugSessionLike } from './debugPort';
 
 /** The result the expression reports: 'ok', 'loaded' (an agent was already there), or why not. */
-export function agentLoaderExpression(agentPath: string, channel: string, sessionToken: string): string {
+export function agentLoaderExpression(agentPath: string, channel: ChannelCredentials, sessionToken: string): string {
   const p = JSON.stringify(agentPath);
   const agent = `globalThis[Symbol.for(${JSON.stringify(AGENT_KEY)})]`;
-  const env = JSON.stringify(agentEnvironment({ channel, session: sessionToken }));
+  const env = JSON.stringify(agentEnvironment({ channel: channel.address, token: channel.token, session: sessionToken }));
   return `(() => {
   try {
     if (${agent}) return 'loaded';
@@ -27,7 +28,7 @@ export function agentLoaderExpression(agentPath: string, channel: string, sessio
 }
 
 /** Loads the agent into the process behind `session` (a js-debug target session). */
-export async function loadAgentThroughDebugger(session: DebugSessionLike, agentPath: string, channel: string, token: string): Promise<string> {
+export async function loadAgentThroughDebugger(session: DebugSessionLike, agentPath: string, channel: ChannelCredentials, token: string): Promise<string> {
   const expression = agentLoaderExpression(agentPath, channel, token);
   let lastError: unknown;
   // The target may still be setting up right after its session starts: try a few times.

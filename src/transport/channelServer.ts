@@ -1,5 +1,6 @@
 // The extension's side of the debug channel: one server socket per window, in a directory only
 // this user can enter, that every injected agent (and its child processes) connects to.
+import { randomBytes, timingSafeEqual } from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
@@ -45,18 +46,39 @@ function probe(socketPath: string): Promise<'live' | 'refused' | 'missing'> {
   });
 }
 
-export class ChannelServer implements IDisposable {
+/** Where this window's programs report, and the secret they say hello with. */
+export interface ChannelCredentials {
+  readonly address: string;
+  readonly token: string;
+}
+
+/** Whether `hello` carries this window's token (compared in constant time). */
+function carriesToken(hello: { token?: unknown }, token: Buffer): boolean {
+  if (typeof hello.token !== 'string') return false;
+  const given = Buffer.from(hello.token);
+  return given.length === token.length && timingSafeEqual(given, token);
+}
+
+export class ChannelServer implements IDisposable, ChannelCredentials {
   private readonly connected = new EventEmitter<AgentConnection>();
   private readonly connections = new Set<AgentConnection>();
   readonly onDidConnect = this.connected.event;
+  /** The secret the programs of this window are given (ASYNCINFO_TOKEN) and must say hello with:
+   *  a Windows named pipe's default ACL lets every local user connect, and a socket in a private
+   *  directory gains a second lock. */
+  readonly token = randomBytes(32).toString('hex');
 
   private constructor(private readonly server: net.Server, readonly address: string, private readonly dir: string | undefined) {
+    const token = Buffer.from(this.token);
     server.on('connection', (socket) => {
       const connection = new AgentConnection(socket);
       this.connections.add(connection);
       connection.onClose(() => this.connections.delete(connection));
-      // Announce only agents that said hello: a stray connection never reaches the view.
-      connection.onHello(() => this.connected.fire(connection));
+      // Announce only agents that said hello with the token: a stranger never reaches the view.
+      connection.onHello((hello) => {
+        if (carriesToken(hello, token)) this.connected.fire(connection);
+        else connection.dispose();
+      });
     });
   }
 
@@ -64,7 +86,8 @@ export class ChannelServer implements IDisposable {
     let dir: string | undefined;
     let address: string;
     if (process.platform === 'win32') {
-      address = `\\\\.\\pipe\\asyncinfo-${process.pid}-${Math.random().toString(36).slice(2)}`;
+      // Unguessable, so another user cannot squat the name first.
+      address = `\\\\.\\pipe\\asyncinfo-${randomBytes(16).toString('hex')}`;
     } else {
       void removeStaleChannels(os.tmpdir());
       dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), DIR_PREFIX));

@@ -54,7 +54,7 @@ describe('hostile text in notifications', function () {
       }
     });
     socket.write([
-      { type: 'hello', protocol: 1, pid: 777_001, ppid: 1, title: 'node', argv: ['node', 'hostile.js'], cwd: '/', node: 'v20', session: null, timeOrigin: Date.now() },
+      { type: 'hello', protocol: 1, pid: 777_001, ppid: 1, title: 'node', argv: ['node', 'hostile.js'], cwd: '/', node: 'v20', session: null, timeOrigin: Date.now(), token: a.channelToken },
       { type: 'created', id: 1, t: 0, kind: 'operation', name: `op ${LINK}`, parent: null, site: LINK },
       { type: 'snapshotEnd', t: 0 },
     ].map((m) => JSON.stringify(m)).join('\n') + '\n');
@@ -86,7 +86,7 @@ describe('hostile text in notifications', function () {
       }
     });
     const depth = 10_000;
-    const lines = [JSON.stringify({ type: 'hello', protocol: 1, pid: 777_002, ppid: 1, title: 'node', argv: ['node', 'deep.js'], cwd: '/', node: 'v20', session: null, timeOrigin: Date.now() })];
+    const lines = [JSON.stringify({ type: 'hello', protocol: 1, pid: 777_002, ppid: 1, title: 'node', argv: ['node', 'deep.js'], cwd: '/', node: 'v20', session: null, timeOrigin: Date.now(), token: a.channelToken })];
     for (let id = 1; id <= depth; id++) lines.push(JSON.stringify({ type: 'created', id, t: id, kind: 'action', name: 'link', parent: id === 1 ? null : id - 1, site: null }));
     lines.push('{"type":"snapshotEnd","t":0}');
     socket.write(`${lines.join('\n')}\n`);

@@ -28,7 +28,7 @@ describe('session layer', function () {
     debug = new TestDebugger();
     feed = new OperationsFeed(store, new LifecycleLog(silentLogger, () => undefined), debug, {
       agentPath: AGENT,
-      channel: () => server.address,
+      channel: () => server,
       enabled: () => true,
     }, { maxExited: () => maxExited });
     received = [];
@@ -47,7 +47,7 @@ describe('session layer', function () {
   /** A debug launch as the extension makes it: a session with a token, its program told both. */
   async function launch(name: string, token = `token-${name}`): Promise<{ session: TestSession; program: Program; key: string }> {
     const session = debug.start(new TestSession(name, undefined, { token }));
-    const program = await scope.program({ ASYNCINFO_CHANNEL: server.address, ASYNCINFO_SESSION: token });
+    const program = await scope.program({ ASYNCINFO_CHANNEL: server.address, ASYNCINFO_TOKEN: server.token, ASYNCINFO_SESSION: token });
     session.program = program;
     const process = await waitUntil(() => store.processes().find((p) => p.hello.pid === program.pid), `${name} to connect`);
     return { session, program, key: process.key };
@@ -111,7 +111,7 @@ describe('session layer', function () {
     const { key } = await launch('parent');
     const children: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const child = await scope.program({ ASYNCINFO_CHANNEL: server.address, ASYNCINFO_SESSION: 'token-parent' });
+      const child = await scope.program({ ASYNCINFO_CHANNEL: server.address, ASYNCINFO_TOKEN: server.token, ASYNCINFO_SESSION: 'token-parent' });
       const process = await waitUntil(() => store.processes().find((p) => p.hello.pid === child.pid), 'a child');
       child.child.kill();
       await waitUntil(() => store.process(process.key)?.connected === false, 'the child to exit');
@@ -123,7 +123,7 @@ describe('session layer', function () {
 
   it('restarting a session: a running process leaves when it closes, an exited one at once', async () => {
     const { session, program, key } = await launch('restarts');
-    const child = await scope.program({ ASYNCINFO_CHANNEL: server.address, ASYNCINFO_SESSION: 'token-restarts' });
+    const child = await scope.program({ ASYNCINFO_CHANNEL: server.address, ASYNCINFO_TOKEN: server.token, ASYNCINFO_SESSION: 'token-restarts' });
     const childKey = (await waitUntil(() => store.processes().find((p) => p.hello.pid === child.pid), 'the second process')).key;
     await child.call('exit');
     await waitUntil(() => store.process(childKey)?.connected === false, 'the second process to exit');
@@ -133,7 +133,7 @@ describe('session layer', function () {
     program.child.kill();
     await waitUntil(() => !store.process(key), 'the old process to leave');
     // The relaunch (same session, same token) is a process of its own.
-    const relaunched = await scope.program({ ASYNCINFO_CHANNEL: server.address, ASYNCINFO_SESSION: 'token-restarts' });
+    const relaunched = await scope.program({ ASYNCINFO_CHANNEL: server.address, ASYNCINFO_TOKEN: server.token, ASYNCINFO_SESSION: 'token-restarts' });
     const fresh = await waitUntil(() => store.processes().find((p) => p.hello.pid === relaunched.pid), 'the relaunch');
     assert.equal(fresh.connected, true);
     assert.deepEqual(store.processes().map((p) => p.key), [fresh.key]);
@@ -191,7 +191,7 @@ describe('session layer', function () {
     const socket = net.connect(server.address);
     scope.onDispose(() => socket.destroy());
     const pid = real.program.pid;
-    socket.write(`${JSON.stringify({ type: 'hello', protocol: 1, pid, ppid: 1, title: 'node', argv: ['node', 'other.js'], cwd: '/', node: 'v20', session: 'token-container', timeOrigin: Date.now() })}\n{"type":"snapshotEnd","t":0}\n`);
+    socket.write(`${JSON.stringify({ type: 'hello', protocol: 1, pid, ppid: 1, title: 'node', argv: ['node', 'other.js'], cwd: '/', node: 'v20', session: 'token-container', timeOrigin: Date.now(), token: server.token })}\n{"type":"snapshotEnd","t":0}\n`);
     const other = await waitUntil(() => store.processes().find((p) => p.hello.session === 'token-container'), 'the container program');
     const snapshot = `{"type":"created","id":77,"t":1,"kind":"operation","name":"inContainer","parent":null,"site":null}\n`;
     const container = debug.start(new TestSession('container', {
@@ -223,7 +223,7 @@ describe('session layer', function () {
   it('malformed messages from a program are dropped and counted, never half-applied', async () => {
     const socket = net.connect(server.address);
     scope.onDispose(() => socket.destroy());
-    const hello = { type: 'hello', protocol: 1, pid: 999_999, ppid: 1, title: 'node', argv: ['node', 'bad.js'], cwd: '/', node: 'v20', session: null, timeOrigin: 0 };
+    const hello = { type: 'hello', protocol: 1, pid: 999_999, ppid: 1, title: 'node', argv: ['node', 'bad.js'], cwd: '/', node: 'v20', session: null, timeOrigin: 0, token: server.token };
     const deep = '['.repeat(20_000) + ']'.repeat(20_000);
     socket.write([
       JSON.stringify({ ...hello, argv: null }), // refused: not a process the view can show

@@ -22,7 +22,7 @@ describe('cancelMany', function () {
     cleanups.push(() => server.dispose());
     const connected = new Promise<AgentConnection>((resolve) => server.onDidConnect(resolve));
     const child = spawn(process.execPath, ['--require', path.join(root, 'dist', 'agent.js'), path.join(root, 'test', 'fixtures', 'view', 'listening.js')], {
-      env: { ...process.env, NODE_OPTIONS: '', ASYNCINFO_CHANNEL: server.address }, stdio: 'ignore',
+      env: { ...process.env, NODE_OPTIONS: '', ASYNCINFO_CHANNEL: server.address, ASYNCINFO_TOKEN: server.token }, stdio: 'ignore',
     });
     cleanups.push(() => child.kill());
     const connection = await connected;

@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import type { AgentMessage } from '../../../src/protocol/messages';
 import { ChannelServer, removeStaleChannels } from '../../../src/transport/channelServer';
@@ -42,7 +43,7 @@ describe('transport', function () {
       assert.equal(fs.statSync(path.dirname(server.address)).mode & 0o777, 0o700, 'only the user may enter');
     }
     const connected = new Promise<AgentConnection>((resolve) => server.onDidConnect(resolve));
-    const child = run({ ASYNCINFO_CHANNEL: server.address, ASYNCINFO_SESSION: 'abc' });
+    const child = run({ ASYNCINFO_CHANNEL: server.address, ASYNCINFO_TOKEN: server.token, ASYNCINFO_SESSION: 'abc' });
     cleanups.push(() => child.kill());
     const connection = await connected;
     assert.equal(connection.hello?.pid, child.pid);
@@ -67,7 +68,7 @@ describe('transport', function () {
       connection.onMessage((m) => seen[1].push(m));
       resolve(connection);
     }));
-    const child = run({ ASYNCINFO_CHANNEL: server.address });
+    const child = run({ ASYNCINFO_CHANNEL: server.address, ASYNCINFO_TOKEN: server.token });
     cleanups.push(() => child.kill());
     await connected;
     const deadline = Date.now() + 10_000;
@@ -76,11 +77,34 @@ describe('transport', function () {
     assert.deepEqual(seen[1], seen[0], 'the second listener missed what the first got');
   });
 
+  it('refuses an agent whose hello lacks the window\'s token (a named pipe lets any local user connect): never announced, disconnected', async () => {
+    const server = await ChannelServer.start();
+    cleanups.push(() => server.dispose());
+    const announced: AgentConnection[] = [];
+    server.onDidConnect((c) => announced.push(c));
+    const hello = { type: 'hello', protocol: 1, pid: 4242, ppid: 1, title: 'node', argv: [], cwd: '/', node: 'v20', session: null, timeOrigin: 0 };
+    for (const token of [undefined, 'wrong', server.token.slice(1)]) {
+      const socket = net.connect(server.address);
+      cleanups.push(() => socket.destroy());
+      const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      socket.on('error', () => undefined);
+      socket.write(`${JSON.stringify({ ...hello, token })}\n{"type":"snapshotEnd","t":0}\n`);
+      await closed;
+    }
+    assert.equal(announced.length, 0);
+    // With the token, the same hello is announced.
+    const socket = net.connect(server.address);
+    cleanups.push(() => socket.destroy());
+    const connected = new Promise<AgentConnection>((resolve) => server.onDidConnect(resolve));
+    socket.write(`${JSON.stringify({ ...hello, token: server.token })}\n`);
+    assert.equal((await connected).hello?.pid, 4242);
+  });
+
   it('a process that exits fails the commands it never answered', async () => {
     const server = await ChannelServer.start();
     cleanups.push(() => server.dispose());
     const connected = new Promise<AgentConnection>((resolve) => server.onDidConnect(resolve));
-    const child = run({ ASYNCINFO_CHANNEL: server.address });
+    const child = run({ ASYNCINFO_CHANNEL: server.address, ASYNCINFO_TOKEN: server.token });
     const connection = await connected;
     const closed = new Promise<void>((resolve) => connection.onClose(resolve));
     child.kill('SIGKILL');
