@@ -74,6 +74,8 @@ export const enum RowContext {
   CancelRequested = 'op.cancelRequested',
   Finished = 'op.finished',
   Closed = 'op.closed',
+  /** The program no longer has it: no Cancel, no Close. */
+  Released = 'op.released',
   ReadOnly = 'op.readonly',
   Session = 'session',
   Process = 'process',

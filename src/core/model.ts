@@ -31,6 +31,8 @@ export interface OpView {
   readonly hasProgress: boolean;
   readonly progress: unknown;
   readonly closed: boolean;
+  /** The program no longer has it (closed or collected, it did not say): nothing can act on it. */
+  readonly released: boolean;
 }
 
 export type ProcessSource = 'debug' | 'attach' | 'trace';
@@ -98,6 +100,8 @@ export interface OperationStoreApi {
   setPaused(key: string, paused: boolean): void;
   /** Its debug session ended: the process stays, disconnected, as it last was. */
   setEnded(key: string): void;
+  /** The program answered that it has no such op: it let go of it. */
+  markReleased(key: string, id: number): void;
   /** Counts a message of this process that was refused as malformed. */
   countMalformed(key: string): void;
   removeProcess(key: string): void;

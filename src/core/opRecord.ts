@@ -22,6 +22,9 @@ export const NESTED = 1 << 7;
 export const WAITING = 1 << 8;
 /** Counted in the process's finished ops and queued for retention. */
 export const COUNTED_FINISHED = 1 << 9;
+/** The program no longer tracks it (a snapshot left it out, or a command found no such op):
+ *  closed, or let go of and collected; which one, nobody can tell. */
+export const RELEASED = 1 << 10;
 
 const STATUS_NAMES: readonly OpStatusName[] = ['Started', 'Completed', 'Canceled', 'Error'];
 
@@ -64,9 +67,13 @@ export class OpRecord implements OpView {
     return (this.bits & TERMINAL_MASK) !== 0;
   }
 
-  /** Terminal or closed: what retention and `hideFinished` act on. */
+  /** Terminal, closed or released: what retention and `hideFinished` act on. */
   get finished(): boolean {
-    return (this.bits & (TERMINAL_MASK | CLOSED)) !== 0;
+    return (this.bits & (TERMINAL_MASK | CLOSED | RELEASED)) !== 0;
+  }
+
+  get released(): boolean {
+    return (this.bits & RELEASED) !== 0;
   }
 
   get cancelRequested(): boolean {

@@ -11,7 +11,7 @@ import type {
   OperationStoreApi, OpFilter, OpView, ProcessSource, ProcessView, RetentionPolicy, StoreChange,
 } from './model';
 import { FilterCache, isActive } from './opFilter';
-import { CLOSED } from './opRecord';
+import { RELEASED, type OpRecord } from './opRecord';
 import { ProcessState } from './processState';
 import { snapshotOf } from './snapshot';
 
@@ -126,6 +126,20 @@ export class OperationStore implements OperationStoreApi {
     this.processChanged(state);
   }
 
+  markReleased(key: string, id: number): void {
+    const state = this.states.get(key);
+    const record = state?.ops.get(id);
+    if (!state || !record || record.closed || record.released) return;
+    this.release(state, record, this.clockMs());
+    this.trim(state);
+  }
+
+  private release(state: ProcessState, record: OpRecord, nowMs: number): void {
+    record.bits |= RELEASED;
+    state.markFinished(record, nowMs);
+    state.changed(record);
+  }
+
   countMalformed(key: string): void {
     const state = this.states.get(key);
     if (!state) return;
@@ -214,12 +228,11 @@ export class OperationStore implements OperationStoreApi {
     if (!epoch) return;
     state.epoch = undefined;
     const nowMs = this.clockMs();
-    // The snapshot lists every op the program still tracks: the others were closed meanwhile.
+    // The snapshot lists every op the program still tracks: it let go of the others meanwhile
+    // (closed them, or dropped and collected them: it does not say which).
     for (const record of state.ops.values()) {
-      if (record.seq >= epoch.firstNewSeq || epoch.seen.has(record.id) || record.closed) continue;
-      record.bits |= CLOSED;
-      state.markFinished(record, nowMs);
-      state.changed(record);
+      if (record.seq >= epoch.firstNewSeq || epoch.seen.has(record.id) || record.closed || record.released) continue;
+      this.release(state, record, nowMs);
     }
     this.trim(state);
   }

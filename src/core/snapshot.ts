@@ -7,6 +7,7 @@ import type { ProcessState } from './processState';
 export function snapshotOf(state: ProcessState): LifecycleMessage[] {
   const out: LifecycleMessage[] = [];
   for (const r of state.ops.values()) {
+    if (r.released) continue; // the program no longer has it: a recording starts without it
     const { id } = r;
     const created: CreatedMessage = { type: 'created', id, t: r.createdT, kind: r.kind, name: r.name, parent: r.parent, site: r.site };
     if (r.stack !== undefined) created.stack = r.stack;

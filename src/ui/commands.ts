@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { OperationStoreApi, OpFilter, OpStatusName, OpView } from '../core/model';
 import { isFlat } from '../core/opFilter';
 import { Commands, ContextKeys } from '../contributions';
+import { NOT_FOUND } from '../protocol/messages';
 import { CommandError, NO_ANSWER } from '../transport/agentConnection';
 import { ContextKey } from './contextKey';
 import { plain } from './untrusted';
@@ -56,6 +57,12 @@ export function registerViewCommands(
     try {
       await feed.command(found.key, type, found.op.id);
     } catch (error) {
+      if (error instanceof CommandError && error.code === NOT_FOUND) {
+        // The program let go of it since the view last heard: say so on its row, and here.
+        store.markReleased(found.key, found.op.id);
+        void vscode.window.showInformationMessage(`"${plain(found.op.name, 80)}" #${found.op.id} is no longer in the program (closed or released): shown as released.`);
+        return;
+      }
       const message = describeFailure(type, found.op, error);
       if (error instanceof CommandError && error.code === NO_ANSWER) void vscode.window.showWarningMessage(message);
       else void vscode.window.showErrorMessage(message);
@@ -158,7 +165,7 @@ function pendingOps(store: OperationStoreApi, key: string): OpView[] {
   const parents: (number | null)[] = [null];
   while (parents.length > 0) {
     for (const op of store.children(key, parents.pop()!, 0, Number.MAX_SAFE_INTEGER)) {
-      if (op.endT === undefined && !op.cancelRequested && !op.closed && op.canCancel) found.push(op);
+      if (op.endT === undefined && !op.cancelRequested && !op.closed && !op.released && op.canCancel) found.push(op);
       parents.push(op.id);
     }
   }

@@ -165,7 +165,7 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
   }
 
   private isLive(key: string, op: OpView): boolean {
-    if (!op.closed && op.endT === undefined) return true;
+    if (!op.closed && !op.released && op.endT === undefined) return true;
     return this.store.childCount(key, op.id, { group: 'live' }) > 0;
   }
 
@@ -191,7 +191,7 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
       for (const element of ops.values()) {
         if ((this.hovered.get(element) ?? 0) > now) continue;
         const op = this.store.op(key, element.id);
-        if (op && op.endT === undefined && !op.closed) this.redrawIfChanged(element, due);
+        if (op && op.endT === undefined && !op.closed && !op.released) this.redrawIfChanged(element, due);
       }
     }
     let counts = false;

@@ -68,12 +68,13 @@ export function progressText(value: unknown): string {
 
 /** What the status column says: AsyncStatus's own spelling, plus the cancel still under way. */
 export function statusText(op: OpView): string {
-  if (op.status === 'Canceled' && op.endT === undefined && !op.closed) return 'Canceled (cancel requested, work still running)';
+  if (op.status === 'Canceled' && op.endT === undefined && !op.closed && !op.released) return 'Canceled (cancel requested, work still running)';
+  if (op.released) return `${op.status}, released (the program no longer has it)`;
   return op.closed ? `${op.status}, closed` : op.status;
 }
 
 export function opDescription(op: OpView, process: ProcessView): string {
-  const running = op.endT === undefined && !op.closed;
+  const running = op.endT === undefined && !op.closed && !op.released;
   // The status and how long first: a long name leaves room for little (the icon says the status too).
   const parts = [op.cancelRequested && running ? 'Canceled (requested)' : op.status];
   // How long it ran, or has been running (advancing, paused or not); unknown once its process is gone.
@@ -86,6 +87,7 @@ export function opDescription(op: OpView, process: ProcessView): string {
   }
   if (op.status === 'Error' && op.message) parts.push(op.message);
   if (op.closed) parts.push('closed');
+  else if (op.released) parts.push('released');
   parts.push(`#${op.id}`);
   return parts.join(' · ');
 }
@@ -94,7 +96,7 @@ export function opDescription(op: OpView, process: ProcessView): string {
 const STILL_PENDING_ICON = new vscode.ThemeIcon('circle-large-outline');
 
 export function opIcon(op: OpView, process: ProcessView): vscode.ThemeIcon {
-  const pending = op.endT === undefined && !op.closed;
+  const pending = op.endT === undefined && !op.closed && !op.released;
   if (pending && (process.source === 'trace' || process.ended)) return STILL_PENDING_ICON;
   return op.cancelRequested && op.endT === undefined ? CANCEL_REQUESTED_ICON : ICONS[op.status];
 }
@@ -102,6 +104,7 @@ export function opIcon(op: OpView, process: ProcessView): vscode.ThemeIcon {
 export function opContext(op: OpView, process: ProcessView): string {
   if (process.source === 'trace' || process.ended) return RowContext.ReadOnly;
   if (op.closed) return RowContext.Closed;
+  if (op.released) return RowContext.Released;
   if (op.endT !== undefined) return RowContext.Finished;
   if (op.cancelRequested) return RowContext.CancelRequested;
   return op.canCancel ? RowContext.Started : RowContext.StartedCannotCancel;
@@ -120,7 +123,7 @@ export function opTooltip(op: OpView, process: ProcessView): vscode.MarkdownStri
     ['Status', statusText(op)],
     ['Created', clockTime(process, op.createdT)],
     ['Ended', clockTime(process, op.endT)],
-    ['Running for', op.endT === undefined && !op.closed && process.connected ? formatDuration(processNow(process) - op.createdT) : '-'],
+    ['Running for', op.endT === undefined && !op.closed && !op.released && process.connected ? formatDuration(processNow(process) - op.createdT) : '-'],
     ['Creation site', op.site ?? 'not captured'],
   ];
   if (op.parent !== null) rows.push(['Parent', `#${op.parent}`]);

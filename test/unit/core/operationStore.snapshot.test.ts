@@ -24,11 +24,12 @@ describe('OperationStore: snapshots', () => {
     assert.strictEqual(store.process(key)!.pendingCount, 3);
   });
 
-  it('ops the snapshot no longer lists were closed meanwhile: kept, marked closed and finished', () => {
+  it('ops the snapshot no longer lists were let go of meanwhile: kept, marked released (not closed: nobody said so) and finished', () => {
     applyAll(store, key, [created(1), created(2, 1), completed(2), created(3)]);
     store.replaceWithSnapshot(key, [created(1), created(3), completed(3)]);
     const gone = store.op(key, 2)!;
-    assert.strictEqual(gone.closed, true);
+    assert.strictEqual(gone.released, true);
+    assert.strictEqual(gone.closed, false);
     assert.strictEqual(gone.status, 'Completed');
     assert.deepStrictEqual(childIds(store, key, 1), [2]);
     assert.strictEqual(store.op(key, 3)!.status, 'Completed');
@@ -39,7 +40,7 @@ describe('OperationStore: snapshots', () => {
   it('an op missing from the snapshot with no known end stops counting as pending', () => {
     applyAll(store, key, [created(1), created(2)]);
     store.replaceWithSnapshot(key, [created(2)]);
-    assert.strictEqual(store.op(key, 1)!.closed, true);
+    assert.strictEqual(store.op(key, 1)!.released, true);
     assert.strictEqual(store.process(key)!.pendingCount, 1);
   });
 
@@ -51,15 +52,23 @@ describe('OperationStore: snapshots', () => {
     assert.deepStrictEqual(stateOf(store, key), once);
   });
 
-  it('a reconnect (hello, snapshot, snapshotEnd) closes the ops that ended while disconnected', () => {
+  it('a reconnect (hello, snapshot, snapshotEnd) marks released the ops the program let go of while disconnected', () => {
     applyAll(store, key, [created(1), created(2), created(3)]);
     applyAll(store, key, [hello(), created(2), created(4), snapshotEnd()]);
-    assert.deepStrictEqual([1, 2, 3, 4].map((id) => store.op(key, id)!.closed), [true, false, true, false]);
+    assert.deepStrictEqual([1, 2, 3, 4].map((id) => store.op(key, id)!.released), [true, false, true, false]);
   });
 
-  it('a first connection\'s snapshot closes nothing', () => {
+  it('a first connection\'s snapshot releases nothing', () => {
     applyAll(store, key, [created(1), created(2), completed(2), snapshotEnd(), created(3)]);
-    assert.deepStrictEqual([1, 2, 3].map((id) => store.op(key, id)!.closed), [false, false, false]);
+    assert.deepStrictEqual([1, 2, 3].map((id) => store.op(key, id)!.released), [false, false, false]);
+  });
+
+  it('an op the program says it no longer has is released, and a recording started then leaves it out', () => {
+    applyAll(store, key, [created(1), completed(1), created(2)]);
+    store.markReleased(key, 1);
+    assert.strictEqual(store.op(key, 1)!.released, true);
+    assert.strictEqual(store.process(key)!.pendingCount, 1);
+    assert.deepStrictEqual(store.snapshotMessages(key).map((m) => m.id), [2], 'a released op was written into a recording');
   });
 
   it('snapshotMessages replays to the same state', () => {

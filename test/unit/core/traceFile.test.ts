@@ -131,8 +131,8 @@ describe('trace files', () => {
     writeFileSync(trace, [hello(1), created(1), created(2), hello(1), created(2), snapshotEnd()].map(encodeLine).join(''));
     const store = new OperationStore();
     const [key] = await loadTrace(store, trace);
-    assert.strictEqual(store.op(key, 1)!.closed, true, 'the reconnect snapshot no longer listed it');
-    assert.strictEqual(store.op(key, 2)!.closed, false);
+    assert.strictEqual(store.op(key, 1)!.released, true, 'the reconnect snapshot no longer listed it');
+    assert.strictEqual(store.op(key, 2)!.released, false);
     store.dispose();
   });
 
