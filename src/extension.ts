@@ -67,7 +67,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   subs.push(store.onDidChange(updateView));
   updateView();
 
-  subs.push(new PendingStatusBar(store, tree.onDidDrawCounts));
+  // One count, computed once a tick, shown in the view's title and the status bar together.
+  const statusBar = new PendingStatusBar(store);
+  const showCounts = () => {
+    const pending = statusBar.update();
+    view.description = pending === undefined ? undefined : `${pending.toLocaleString('en-US')} pending`;
+  };
+  subs.push(statusBar, tree.onDidTick(showCounts), store.onDidChange((change) => change.processes.size > 0 && showCounts()));
+  showCounts();
   subs.push(revealOnFirstOperations(store, tree, view));
   subs.push(...registerViewCommands(store, tree, view, feed, context.workspaceState));
   subs.push(...registerTraceCommands(store, feed));

@@ -17,6 +17,8 @@ import {
 const TICK_MS = 1000;
 /** A row whose tooltip was just resolved is under the pointer: the clock leaves it alone this long. */
 const HOVER_MS = 15_000;
+/** How long a list with a hovered row waits before it is redrawn (new ops show this much later). */
+const LIST_HOVER_MS = 5_000;
 
 export type SortOrder = 'pendingFirst' | 'age';
 
@@ -58,11 +60,18 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
   /** Debug sessions of several processes, by token: computed once per change of the process set,
    *  not once per row (with 2,000 processes that made each redraw take seconds). */
   private groups: Map<string, ProcessView[]> | undefined;
+  /** The ids a filtered flat list showed per process, to tell whether it changed. */
+  private readonly flatListed = new Map<string, number[]>();
   private order: SortOrder = 'pendingFirst';
   private readonly tick: NodeJS.Timeout;
-  private readonly countsDrawn = new vscode.EventEmitter<void>();
-  /** Process rows were redrawn with new counts: whatever else shows a count should follow now. */
-  readonly onDidDrawCounts = this.countsDrawn.event;
+  private readonly ticked = new vscode.EventEmitter<void>();
+  /** The view's clock ticked (once a second): counts shown outside the rows follow it, together. */
+  readonly onDidTick = this.ticked.event;
+  /** Lists (a parent's rows) to redraw at the next tick; redrawing a list redraws every row in it. */
+  private readonly dueLists = new Set<TreeElement>();
+  /** Lists with a row the pointer rests on: their redraw waits (until this time), so the row's
+   *  inline buttons are not re-created under the pointer. */
+  private readonly hoveredLists = new WeakMap<TreeElement, number>();
 
   constructor(
     private readonly store: OperationStoreApi,
@@ -70,7 +79,7 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
     private readonly sessionName: (process: ProcessView) => string | undefined,
   ) {
     this.disposables.add(this.changed);
-    this.disposables.add(this.countsDrawn);
+    this.disposables.add(this.ticked);
     this.disposables.add(store.onDidChange((change) => this.refresh(change)));
     this.tick = setInterval(() => this.redrawChangedText(), TICK_MS);
     this.tick.unref?.();
@@ -79,6 +88,7 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
   setFilter(filter: OpFilter): void {
     this.filter = filter;
     this.shown.clear();
+    this.flatListed.clear();
     this.changed.fire(undefined);
   }
 
@@ -107,15 +117,23 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
 
   private refresh(change: StoreChange): void {
     if (change.processes.size > 0) this.groups = undefined;
-    if (change.processes.size > 0 || this.isFlat()) {
-      this.changed.fire(undefined); // processes come and go, or a filtered flat list re-sorts
-      return;
-    }
     const due = new Set<TreeElement>();
+    for (const key of change.processes) {
+      const process = this.processElements.get(key);
+      if (!process || !this.store.process(key)) {
+        this.changed.fire(undefined); // processes came or went: the roots change
+        return;
+      }
+      this.dueLists.add(process); // its state changed, or too many of its ops to list: its rows redraw
+    }
     for (const [key, ids] of change.ops) {
       const process = this.processElements.get(key);
-      if (!process) continue; // the view has not shown this process yet
+      if (!process || change.processes.has(key)) continue; // not shown yet, or redrawn whole
       const known = this.opElements.get(key);
+      if (this.isFlat()) {
+        this.refreshFlat(key, ids, process, due);
+        continue;
+      }
       for (const id of ids) {
         const element = known?.get(id);
         const op = this.store.op(key, id);
@@ -124,33 +142,49 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
           // so long sessions do not keep one per op ever shown.
           const drawn = element ? this.drawn.get(element) : undefined;
           known?.delete(id);
-          if (drawn) this.listChanged(key, drawn.live, drawn.parent, due);
+          if (drawn) this.listChanged(key, drawn.live, drawn.parent);
           continue;
         }
         const live = this.isLive(key, op);
         const before = element ? this.drawn.get(element) : undefined;
         if (!before) {
-          this.listChanged(key, live, op.parent, due); // new to the view: it joins a list
+          this.listChanged(key, live, op.parent); // new to the view: it joins a list
         } else if (before.live !== live || before.parent !== op.parent) {
           // Moved between the live rows and the finished group (or to another parent): both lists change.
-          this.listChanged(key, before.live, before.parent, due);
-          this.listChanged(key, live, op.parent, due);
+          this.listChanged(key, before.live, before.parent);
+          this.listChanged(key, live, op.parent);
         } else {
           this.redrawIfChanged(element!, due, true);
         }
       }
     }
-    if ([...due].some((e) => e.type === 'process' || e.type === 'session')) this.countsDrawn.fire();
     if (due.size > 0) this.changed.fire([...due]);
   }
 
+  /** A filtered flat list: redrawn whole only when what it lists changed (an op began or
+   *  stopped matching, came or went), else only the rows whose look changed. */
+  private refreshFlat(key: string, ids: ReadonlySet<number>, process: TreeElement, due: Set<TreeElement>): void {
+    const listed = this.flatListed.get(key);
+    const limit = this.shown.get(this.slot(key, null, undefined)) ?? this.pageSize();
+    const now = this.store.children(key, null, 0, limit, this.filter).map((op) => op.id);
+    if (!listed || listed.length !== now.length || listed.some((id, i) => id !== now[i])) {
+      this.dueLists.add(process);
+      return;
+    }
+    const known = this.opElements.get(key);
+    for (const id of ids) {
+      const element = known?.get(id);
+      if (element) this.redrawIfChanged(element, due, true);
+    }
+  }
+
   /** The list an op of `key` under `parent` is in (live rows, or the finished group) gained or lost it. */
-  private listChanged(key: string, live: boolean, parent: number | null, due: Set<TreeElement>): void {
+  private listChanged(key: string, live: boolean, parent: number | null): void {
     const parentElement = this.parentElement(key, parent);
     const list = this.listOf(key, live, parentElement);
-    due.add(list);
+    this.dueLists.add(list);
     // The finished group's row comes and goes with its first and last op.
-    if (list !== parentElement && this.store.childCount(key, parent, { group: 'finished' }) <= 1) due.add(parentElement);
+    if (list !== parentElement && this.store.childCount(key, parent, { group: 'finished' }) <= 1) this.dueLists.add(parentElement);
   }
 
   /** The element whose children list `key`'s ops under `parent` (an element) in the given group. */
@@ -194,13 +228,13 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
         if (op && op.endT === undefined && !op.closed && !op.released) this.redrawIfChanged(element, due);
       }
     }
-    let counts = false;
-    for (const element of [...this.processElements.values(), ...this.sessionElements.values()]) {
-      const before = due.size;
-      this.redrawIfChanged(element, due);
-      counts ||= due.size > before;
+    for (const element of [...this.processElements.values(), ...this.sessionElements.values()]) this.redrawIfChanged(element, due);
+    for (const list of [...this.dueLists]) {
+      if ((this.hoveredLists.get(list) ?? 0) > now) continue; // waits for the pointer to move on
+      this.dueLists.delete(list);
+      due.add(list);
     }
-    if (counts) this.countsDrawn.fire();
+    this.ticked.fire();
     if (due.size > 0) this.changed.fire([...due]);
   }
 
@@ -299,6 +333,7 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
     const filter = { ...this.filter, group };
     const limit = this.shown.get(this.slot(key, parent, group)) ?? this.pageSize();
     const ops = this.store.children(key, parent, 0, limit, filter);
+    if (this.isFlat() && parent === null) this.flatListed.set(key, ops.map((op) => op.id));
     const rows: TreeElement[] = ops.map((op) => this.opElement(key, op.id));
     const total = this.store.childCount(key, parent, filter);
     if (total > ops.length) rows.push({ type: 'more', key, parent, group, shown: ops.length });
@@ -311,6 +346,7 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
       if (!live.has(key)) {
         this.processElements.delete(key);
         this.opElements.delete(key);
+        this.flatListed.delete(key);
         for (const slot of [...this.finishedElements.keys()]) if (slot.startsWith(`${key}/`)) this.finishedElements.delete(slot);
       }
     }
@@ -358,8 +394,7 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
       const name = members[0] ? this.sessionName(members[0]) : undefined;
       const item = new vscode.TreeItem(name ?? 'Debug session', vscode.TreeItemCollapsibleState.Expanded);
       item.id = `session:${element.token}`;
-      const pending = members.reduce((sum, p) => sum + p.pendingCount, 0);
-      item.description = `${pending.toLocaleString('en-US')} pending · ${members.length} processes`;
+      item.description = `${members.length} processes`;
       item.iconPath = new vscode.ThemeIcon('debug-alt');
       item.contextValue = RowContext.Session;
       return item;
@@ -402,10 +437,14 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
    *  row is then kept still by the clock so its tooltip and inline actions stay. */
   resolveTreeItem(item: vscode.TreeItem, element: TreeElement): vscode.TreeItem {
     this.hovered.set(element, Date.now() + HOVER_MS);
+    const drawn = this.drawn.get(element);
+    if (element.type === 'op' && drawn) {
+      this.hoveredLists.set(this.listOf(element.key, drawn.live, this.parentElement(element.key, drawn.parent)), Date.now() + LIST_HOVER_MS);
+    }
     const process = element.type === 'process' || element.type === 'op' ? this.store.process(element.key) : undefined;
     if (!process) return item;
     if (element.type === 'process') {
-      item.tooltip = `${process.hello.argv.join(' ')}\npid ${process.hello.pid} · ${process.hello.node} · ${process.opCount} operations`;
+      item.tooltip = `${process.hello.argv.join(' ')}\npid ${process.hello.pid} · ${process.hello.node} · ${process.pendingCount.toLocaleString('en-US')} pending of ${process.opCount.toLocaleString('en-US')} operations`;
     } else if (element.type === 'op') {
       const op = this.store.op(element.key, element.id);
       if (op) item.tooltip = opTooltip(op, process);

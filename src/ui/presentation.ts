@@ -22,15 +22,15 @@ export function formatDuration(micros: number): string {
 }
 
 /**
- * How long a pending op has run, coarser as it ages: every second up to 10 s, every 5 s up to a
- * minute, then whole minutes. A row's text changes only when this does, and every change
- * redraws the row, which cancels a tooltip about to show: an old op (a hang, what users hover)
- * then stays still for a minute at a time. The tooltip says the exact time.
+ * How long a pending op has run, in steps of 5 s up to a minute, then of whole minutes. A row's
+ * text changes only when this does, and VS Code redraws a changed row whole, which cancels a
+ * tooltip about to show and re-creates its inline buttons under the pointer: so a row changes
+ * at most every 5 s, and an old op (a hang, what users hover) once a minute. The tooltip says
+ * the exact time.
  */
 export function formatElapsed(micros: number): string {
   const s = Math.floor(Math.max(0, micros) / 1_000_000);
-  if (s < 1) return '<1s';
-  if (s < 10) return `${s}s`;
+  if (s < 5) return '<5s';
   if (s < 60) return `${s - (s % 5)}s`;
   const m = Math.floor(s / 60);
   return m < 60 ? `${m}m` : `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
@@ -150,10 +150,12 @@ export function processLabel(process: ProcessView): string {
   return (process.hello.argv[1] ? process.hello.argv[1].split(/[\\/]/).pop() : undefined) || process.hello.title;
 }
 
-/** What matters first comes first (a narrow sidebar cuts the end): the pending count and the
- *  state, then the pid and the debug session's name. */
+/** What matters first comes first (a narrow sidebar cuts the end): the state, then the pid and
+ *  the debug session's name. The pending count is in the view's title and the status bar (one
+ *  count, redrawn without touching any row) and in the row's tooltip: a count on the row would
+ *  redraw it, and VS Code redraws a row's whole subtree, inline buttons and all. */
 export function processDescription(process: ProcessView, sessionName: string | undefined): string {
-  const parts = [`${process.pendingCount.toLocaleString('en-US')} pending`];
+  const parts: string[] = [];
   if (process.paused) parts.push('paused');
   if (!process.connected) parts.push(process.source === 'trace' ? 'recording' : process.ended ? 'session ended' : 'exited');
   if (process.dropped > 0) parts.push(`${process.dropped} events dropped`);
