@@ -77,7 +77,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   showCounts();
   subs.push(revealOnFirstOperations(store, tree, view));
   subs.push(...registerViewCommands(store, tree, view, feed, context.workspaceState));
-  subs.push(...registerTraceCommands(store, feed));
+  subs.push(...registerTraceCommands(store, feed, vscode.Uri.joinPath(context.globalStorageUri, 'traces')));
   subs.push(vscode.commands.registerCommand(Commands.Attach, (args?: AttachArgs) => attachInteractively(feed, args)));
   subs.push(vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration(CONFIG_SECTION)) store.setRetention(retention());

@@ -10,11 +10,21 @@ import type { OperationsFeed } from '../session/operationsFeed';
 
 const TRACE_FILTERS = { 'Async operation traces': ['ndjson', 'jsonl', 'trace', 'log'], 'All files': ['*'] };
 
-export function registerTraceCommands(store: OperationStore, feed: OperationsFeed): vscode.Disposable[] {
+/**
+ * `traceFolder`: where the save dialog starts (the extension's own storage, made on first use: a
+ * trace does not belong in the user's workspace unless they put it there).
+ */
+export function registerTraceCommands(store: OperationStore, feed: OperationsFeed, traceFolder: vscode.Uri): vscode.Disposable[] {
   const recorder = new TraceRecorder();
   const recording = new ContextKey<boolean>(ContextKeys.Recording);
   recording.set(false);
   let tap: vscode.Disposable | undefined;
+  // While recording, the status bar says so (the view's title shows Stop too); a click stops it.
+  const indicator = vscode.window.createStatusBarItem('asyncOperations.recording', vscode.StatusBarAlignment.Left, 9);
+  indicator.name = 'Async Operations Recording';
+  indicator.text = '$(record) Recording trace';
+  indicator.command = Commands.StopRecording;
+  indicator.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
 
   const stop = async (announce: boolean) => {
     tap?.dispose();
@@ -22,6 +32,7 @@ export function registerTraceCommands(store: OperationStore, feed: OperationsFee
     const file = recorder.path;
     await recorder.stop();
     recording.set(false);
+    indicator.hide();
     if (announce && file) {
       const open = 'Open Trace';
       // Not awaited: the command is done once the file is complete, whatever the user clicks.
@@ -38,12 +49,11 @@ export function registerTraceCommands(store: OperationStore, feed: OperationsFee
     }),
     // From the view's menu the selected row comes as the argument: only a Uri names a file.
     vscode.commands.registerCommand(Commands.StartRecording, async (target?: unknown) => {
+      if (!(target instanceof vscode.Uri)) await vscode.workspace.fs.createDirectory(traceFolder).then(undefined, () => undefined);
       const uri = (target instanceof vscode.Uri ? target : undefined) ?? (await vscode.window.showSaveDialog({
         title: 'Record Async Operations Trace',
         filters: TRACE_FILTERS,
-        defaultUri: vscode.workspace.workspaceFolders?.[0]
-          ? vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, `async-trace-${new Date().toISOString().replace(/[:.]/g, '-')}.ndjson`)
-          : undefined,
+        defaultUri: vscode.Uri.joinPath(traceFolder, `async-trace-${new Date().toISOString().replace(/[:.]/g, '-')}.ndjson`),
       }));
       if (!uri) return;
       if (recorder.recording) await stop(false);
@@ -61,6 +71,8 @@ export function registerTraceCommands(store: OperationStore, feed: OperationsFee
       }
       tap = feed.onDidReceive(({ pid, message }) => recorder.write(pid, message));
       recording.set(true);
+      indicator.tooltip = `Recording async operations to ${uri.fsPath}: click to stop`;
+      indicator.show();
     }),
     vscode.commands.registerCommand(Commands.StopRecording, () => stop(true)),
     vscode.commands.registerCommand(Commands.OpenTrace, async (target?: unknown) => {
@@ -80,5 +92,6 @@ export function registerTraceCommands(store: OperationStore, feed: OperationsFee
       }
     }),
     { dispose: () => void stop(false) },
+    indicator,
   ];
 }

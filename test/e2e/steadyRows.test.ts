@@ -107,6 +107,51 @@ describe('Async Operations view: steady rows (UI)', function () {
     await workbench().screenshot('after-hover-cancel');
   });
 
+  it('Record Trace... from the menu with a row selected records (the status bar says so, a click stops it); Open Trace... with a row selected loads it', async () => {
+    const { page } = workbench();
+    const fromViewMenu = async (title: string) => {
+      await treeRow(pane, /busyWork/).click(); // a row is selected: the menu passes it to the command
+      await page.waitForTimeout(1_000); // the click also opens its creation site: let that settle first
+      const item = page.locator('.monaco-menu .action-label', { hasText: title }).first();
+      for (let attempt = 1; !(await item.isVisible()); attempt++) {
+        await pane.locator('.pane-header').first().hover();
+        await pane.locator('.pane-header .action-label[aria-label*="More Actions"]').first().click();
+        if (await item.waitFor({ state: 'visible', timeout: 2_000 }).then(() => true, () => false)) break;
+        if (attempt >= 4) throw new Error(`the view's menu did not open with ${title}`);
+      }
+      await item.click();
+    };
+    await fromViewMenu('Record Trace...');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    for (let i = 0; i < 50 && !/\.ndjson$/.test(await input.inputValue()); i++) await page.waitForTimeout(100);
+    const file = await input.inputValue();
+    assert.match(file, /async-trace-.*\.ndjson$/);
+    assert.doesNotMatch(file, /fixtures[\\/]quiet/, 'the trace was offered a place in the workspace');
+    await page.keyboard.press('Enter');
+    const indicator = page.locator('.statusbar-item', { hasText: 'Recording trace' }).first();
+    await indicator.waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(1_500); // a few events
+    await indicator.click();
+    await indicator.waitFor({ state: 'hidden', timeout: 10_000 });
+    await page.keyboard.press('Escape');
+
+    await fromViewMenu('Open Trace...');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(file);
+    // The simple file dialog checks the path as it is typed: accept once it has.
+    const ok = page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).first();
+    for (let i = 0; i < 10 && (await input.isVisible()); i++) {
+      await page.waitForTimeout(300);
+      await ok.click().catch(() => undefined);
+    }
+    await treeRow(pane, /quiet\.js.*recording/).waitFor({ timeout: 15_000 });
+    await workbench().screenshot('trace-opened');
+    const opened = treeRow(pane, /quiet\.js.*recording/);
+    await (await hoverInlineAction(opened, 'Remove from View')).click();
+    await opened.waitFor({ state: 'detached', timeout: 10_000 });
+  });
+
   it('after the session ends, its last state stays, marked ended, static, and Remove from View takes it away', async () => {
     const { page } = workbench();
     await stopDebugging(page);
