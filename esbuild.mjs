@@ -18,10 +18,14 @@ const common = {
   logLevel: 'warning',
 };
 
+// What runs inside the debugged program (the runtime, the agent) is never minified: its frames
+// show in the user's Call Stack, and readable names there tell them what they are looking at.
+const inProgram = { ...common, minify: false };
+
 const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], target: 'node20' },
-  { ...common, entryPoints: ['src/runtime/index.ts'], outfile: 'dist/runtime.js', target: 'node16' },
-  { ...common, entryPoints: ['src/agent/index.ts'], outfile: 'dist/agentMain.js', target: 'node16' },
+  { ...inProgram, entryPoints: ['src/runtime/index.ts'], outfile: 'dist/runtime.js', target: 'node16' },
+  { ...inProgram, entryPoints: ['src/agent/index.ts'], outfile: 'dist/agentMain.js', target: 'node16' },
   { ...common, bundle: false, sourcemap: false, entryPoints: ['src/agent/preload.js'], outfile: 'dist/agent.js', target: 'es5' },
 ];
 

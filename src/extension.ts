@@ -71,7 +71,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const statusBar = new PendingStatusBar(store);
   const showCounts = () => {
     const pending = statusBar.update();
-    view.description = pending === undefined ? undefined : `${pending.toLocaleString('en-US')} pending`;
+    const description = pending === undefined ? undefined : `${pending.toLocaleString('en-US')} pending`;
+    // Only on a change: each write redraws the view's title, which closes a menu open on it.
+    if (view.description !== description) view.description = description;
   };
   subs.push(statusBar, tree.onDidTick(showCounts), store.onDidChange((change) => change.processes.size > 0 && showCounts()));
   showCounts();

@@ -2,6 +2,7 @@
 // own NODE_OPTIONS, and the channel and session token in the environment (the agent's variables:
 // ../protocol/environment.ts).
 import { randomUUID } from 'crypto';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { DisposableList } from '../common/disposable';
 import { CONFIG_SECTION, SETTING_DEFAULTS, Settings } from '../contributions';
@@ -9,6 +10,9 @@ import { agentEnvironment, ENV, withRequire } from '../protocol/environment';
 import type { ChannelCredentials } from '../transport/channelServer';
 import { launchNodeOptions } from '../transport/launchEnv';
 import { NODE_LAUNCH_TYPES } from '../transport/debugPort';
+
+/** Where programs load the runtime from: the npm package, or this repository's bundle. */
+const RUNTIME_SKIP_FILES = ['**/node_modules/@asyncinfo/runtime/**'];
 
 export class DebugInjection implements vscode.DebugConfigurationProvider, vscode.Disposable {
   private readonly registrations = new DisposableList();
@@ -40,7 +44,11 @@ export class DebugInjection implements vscode.DebugConfigurationProvider, vscode
       if (name === ENV.channel || name === ENV.token || typeof env[name] !== 'string') env[name] = value;
     }
     env.NODE_OPTIONS = withRequire(nodeOptions, this.agentPath);
-    return { ...config, env };
+    // Stepping never enters the agent or the runtime's own code (their frames stay in the Call
+    // Stack, greyed as skipped); a launch config can list them itself to step in.
+    const skipFiles: unknown[] = Array.isArray(config.skipFiles) ? [...config.skipFiles] : ['<node_internals>/**'];
+    for (const pattern of [`${path.dirname(this.agentPath)}/**`, ...RUNTIME_SKIP_FILES]) if (!skipFiles.includes(pattern)) skipFiles.push(pattern);
+    return { ...config, env, skipFiles };
   }
 
   dispose(): void {

@@ -27,6 +27,8 @@ export type TreeElement =
   | { readonly type: 'process'; readonly key: string }
   | { readonly type: 'op'; readonly key: string; readonly id: number }
   | { readonly type: 'finished'; readonly key: string; readonly parent: number | null }
+  /** A process with no operations: says why, and what to do. */
+  | { readonly type: 'empty'; readonly key: string }
   | { readonly type: 'more'; readonly key: string; readonly parent: number | null; readonly group: 'live' | 'finished' | undefined; readonly shown: number };
 
 type OpElement = Extract<TreeElement, { type: 'op' }>;
@@ -270,6 +272,13 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
     return element;
   }
 
+  private emptyElement(key: string): TreeElement {
+    const slot = `${key}/empty`;
+    let element = this.finishedElements.get(slot);
+    if (!element) this.finishedElements.set(slot, (element = { type: 'empty', key }));
+    return element;
+  }
+
   finishedElement(key: string, parent: number | null): TreeElement {
     const slot = `${key}/${parent ?? ''}`;
     let element = this.finishedElements.get(slot);
@@ -316,10 +325,11 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
       const members = this.sessionGroups().get(element.token) ?? [];
       return members.map((p) => this.processElement(p.key));
     }
-    if (element.type === 'more') return [];
+    if (element.type === 'more' || element.type === 'empty') return [];
     if (element.type === 'finished') return this.page(element.key, element.parent, 'finished');
     const parent = element.type === 'process' ? null : element.id;
     if (parent !== null && this.isFlat()) return [];
+    if (parent === null && this.store.process(element.key)?.opCount === 0) return [this.emptyElement(element.key)];
     if (!this.grouped()) return this.page(element.key, parent, undefined);
     const rows = this.page(element.key, parent, 'live');
     if (!this.filter.hideFinished && this.store.childCount(element.key, parent, { group: 'finished' }) > 0) {
@@ -359,6 +369,7 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
       return token && this.sessionGroups().has(token) ? this.sessionElement(token) : undefined;
     }
     if (element.type === 'finished') return this.parentElement(element.key, element.parent);
+    if (element.type === 'empty') return this.processElement(element.key);
     if (element.type === 'more') {
       return element.group === 'finished' ? this.finishedElement(element.key, element.parent) : this.parentElement(element.key, element.parent);
     }
@@ -397,6 +408,17 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
       item.description = `${members.length} processes`;
       item.iconPath = new vscode.ThemeIcon('debug-alt');
       item.contextValue = RowContext.Session;
+      return item;
+    }
+    if (element.type === 'empty') {
+      const item = new vscode.TreeItem('No async operations yet');
+      item.id = `${element.key}/empty`;
+      item.description = 'none created so far';
+      item.iconPath = new vscode.ThemeIcon('info');
+      item.tooltip = new vscode.MarkdownString(
+        'This program has created no IAsyncInfo operations. They come from the `@asyncinfo/runtime` package '
+        + '(`AsyncInfo.runOperation`, `AsyncInfo.observe` for Windows Runtime objects, `AsyncInfo.fromPromise` for promises): '
+        + 'use it where the program starts asynchronous work, and its operations show here as they are created.');
       return item;
     }
     if (element.type === 'finished') {

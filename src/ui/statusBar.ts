@@ -26,8 +26,11 @@ export class PendingStatusBar implements vscode.Disposable {
       return undefined;
     }
     const pending = pendingTotal(this.store);
-    this.item.text = `$(sync) ${pending.toLocaleString('en-US')} pending`;
-    this.item.tooltip = `Async operations still running in ${processes.length} process${processes.length === 1 ? '' : 'es'}`;
+    const text = `$(sync) ${pending.toLocaleString('en-US')} pending`;
+    const tooltip = `Async operations still running in ${processes.length} process${processes.length === 1 ? '' : 'es'}`;
+    // Written only when they change (it is asked once a second).
+    if (this.item.text !== text) this.item.text = text;
+    if (this.item.tooltip !== tooltip) this.item.tooltip = tooltip;
     this.item.show();
     return pending;
   }

@@ -138,13 +138,20 @@ describe('Async Operations view: steady rows (UI)', function () {
 
     await fromViewMenu('Open Trace...');
     await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(file);
+    // The simple file dialog fills in its starting folder first: type the path after it has.
+    for (let i = 0; i < 50 && (await input.inputValue()) === ''; i++) await page.waitForTimeout(100);
+    for (let i = 0; i < 5 && (await input.inputValue()) !== file; i++) {
+      await input.fill(file);
+      await page.waitForTimeout(200);
+    }
     // The simple file dialog checks the path as it is typed: accept once it has.
     const ok = page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).first();
-    for (let i = 0; i < 10 && (await input.isVisible()); i++) {
-      await page.waitForTimeout(300);
-      await ok.click().catch(() => undefined);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(file) }).first().waitFor({ timeout: 10_000 }).catch(() => undefined);
+    for (let i = 0; i < 20 && (await input.isVisible()); i++) {
+      await ok.click({ timeout: 1_000 }).catch(() => undefined);
+      await page.waitForTimeout(500);
     }
+    await workbench().screenshot('trace-open-accepted');
     await treeRow(pane, /quiet\.js.*recording/).waitFor({ timeout: 15_000 });
     await workbench().screenshot('trace-opened');
     const opened = treeRow(pane, /quiet\.js.*recording/);

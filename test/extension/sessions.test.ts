@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { extensionApi } from './api';
-import { fixture, repoRoot, until, withTimeout } from './support';
+import { extensionId, fixture, repoRoot, until, withTimeout } from './support';
 
 
 
@@ -131,6 +131,12 @@ describe('processes in the view', function () {
     }, 'the op');
     assert.equal(op.name, 'parentWaits');
     assert.equal(op.site, null);
+    // Stepping skips the agent and the runtime package; the user's own skipFiles stay.
+    const skipFiles = session.configuration.skipFiles as string[];
+    const extensionPath = vscode.extensions.getExtension(extensionId)!.extensionPath;
+    assert.ok(skipFiles.includes('<node_internals>/**'), String(skipFiles));
+    assert.ok(skipFiles.some((p) => p.startsWith(extensionPath) && p.endsWith('/**')), String(skipFiles));
+    assert.ok(skipFiles.includes('**/node_modules/@asyncinfo/runtime/**'), String(skipFiles));
   });
 
   it('attaches to a program listening on TCP with a token, and cancels its op', async () => {
