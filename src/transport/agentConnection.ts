@@ -61,8 +61,7 @@ export class AgentConnection implements IDisposable {
 
   private flushBacklog(): void {
     const backlog = this.backlog ?? [];
-    // Messages that arrive while the backlog is delivered (none can: this runs in one turn) would queue behind it.
-    for (let i = 0; i < backlog.length; i++) this.messages.fire(backlog[i]);
+    for (const message of backlog) this.messages.fire(message);
     this.backlog = undefined;
   }
 

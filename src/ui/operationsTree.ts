@@ -54,7 +54,9 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
   private readonly processElements = new Map<string, TreeElement>();
   private readonly opElements = new Map<string, Map<number, OpElement>>();
   private readonly finishedElements = new Map<string, TreeElement>();
-  private readonly drawn = new WeakMap<TreeElement, Drawn>();
+  /** Rows the view holds, as last drawn: only these are ever told to redraw (a redraw of a row the
+   *  view does not hold makes VS Code redraw far more). Reset when the rows are all fetched anew. */
+  private drawn = new WeakMap<TreeElement, Drawn>();
   private readonly hovered = new WeakMap<TreeElement, number>();
   /** How many children are shown per (process, parent, group), grown by "Show more". */
   private readonly shown = new Map<string, number>();
@@ -89,9 +91,7 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
 
   setFilter(filter: OpFilter): void {
     this.filter = filter;
-    this.shown.clear();
-    this.flatListed.clear();
-    this.changed.fire(undefined);
+    this.refetchAll();
   }
 
   get currentFilter(): OpFilter {
@@ -101,7 +101,15 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
   setOrder(order: SortOrder): void {
     if (order === this.order) return;
     this.order = order;
+    this.refetchAll();
+  }
+
+  /** Every row is fetched anew (another filter or order): what was drawn before is not shown now. */
+  private refetchAll(): void {
     this.shown.clear();
+    this.flatListed.clear();
+    this.drawn = new WeakMap();
+    this.opElements.clear();
     this.changed.fire(undefined);
   }
 
@@ -447,7 +455,9 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
     if (!op) return new vscode.TreeItem('(dropped)');
     const hasChildren = !this.isFlat() && this.store.childCount(element.key, op.id, this.filter) > 0;
     const item = new vscode.TreeItem(op.name, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
-    item.id = `${element.key}/${op.id}`;
+    // VS Code shows a row that becomes expandable collapsed, whatever it is told: a row that gains
+    // its first child gets a new id once, so its children show as they are created.
+    item.id = `${element.key}/${op.id}${hasChildren ? '/parent' : ''}`;
     item.description = opDescription(op, process);
     item.iconPath = opIcon(op, process);
     item.contextValue = opContext(op, process);

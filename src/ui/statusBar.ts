@@ -1,4 +1,4 @@
-// "N pending" in the status bar while debugging or while any process is connected.
+// "N pending" in the status bar while a debugged program is connected.
 import * as vscode from 'vscode';
 import type { OperationStoreApi } from '../core/model';
 import { VIEW_ID } from '../contributions';

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { Locator } from 'playwright-core';
-import { fixturesDir } from '../harness/paths';
+import { artifactsDir, fixturesDir } from '../harness/paths';
 import { commandPaletteHas, expandViewPane, viewPane, hoverInlineAction, openRunAndDebug, runCommand, startDebugging, stopDebugging, treeRow } from '../harness/workbenchUi';
 import { useWorkbench } from './useWorkbench';
 
@@ -54,6 +54,10 @@ describe('Async Operations view (UI)', function () {
     const unfold = async () => {
       if ((await finished.getAttribute('aria-expanded')) === 'false') await finished.click();
     };
+    // The view as it first shows, at the default sidebar width: the picture in the README.
+    await page.mouse.move(700, 300);
+    await page.waitForTimeout(1_500);
+    await page.locator('.part.sidebar').screenshot({ path: path.join(artifactsDir, 'view-default.png') });
     await unfold();
     await treeRow(pane, /parseConfig.*Error/).waitFor({ timeout: 30_000 });
     await workbench().screenshot('view-live');
