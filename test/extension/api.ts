@@ -1,5 +1,6 @@
 // Helpers that need the extension host (they import 'vscode'); support.ts stays loadable by the
 // harness, which runs outside VS Code.
+import * as net from 'node:net';
 import * as vscode from 'vscode';
 import type { OpView } from '../../src/core/model';
 import type { ExtensionApi } from '../../src/extension';
@@ -49,4 +50,31 @@ export async function messagesShownBy(body: () => PromiseLike<unknown>): Promise
 /** The error messages `body` shows. */
 export async function errorsShownBy(body: () => PromiseLike<unknown>): Promise<string[]> {
   return (await messagesShownBy(body)).filter((m) => m.level === 'error').map((m) => m.message);
+}
+
+export interface ProtocolPeer {
+  readonly socket: net.Socket;
+  /** Writes messages as NDJSON lines. */
+  send(...messages: object[]): void;
+  close(): void;
+}
+
+/** A "program" that speaks the channel protocol itself over a real socket to the extension's
+ *  channel (hello with the window's token first): tests control exactly what a program says.
+ *  `answer` replies to each command it receives. */
+export function protocolPeer(a: ExtensionApi, hello: Record<string, unknown>, answer: (command: { type: string; req: number; id?: number; ids?: number[] }) => object): ProtocolPeer {
+  const socket = net.connect(a.channelAddress!);
+  socket.setEncoding('utf8');
+  let pending = '';
+  const send = (...messages: object[]) => socket.write(messages.map((m) => `${JSON.stringify(m)}\n`).join(''));
+  socket.on('data', (chunk: string) => {
+    pending += chunk;
+    for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
+      const command = JSON.parse(pending.slice(0, nl));
+      pending = pending.slice(nl + 1);
+      send({ type: 'reply', req: command.req, ...answer(command) });
+    }
+  });
+  send({ type: 'hello', protocol: 1, ppid: 1, title: 'node', argv: ['node', 'peer.js'], cwd: '/', node: 'v20', session: null, timeOrigin: Date.now(), token: a.channelToken, ...hello });
+  return { socket, send, close: () => socket.destroy() };
 }

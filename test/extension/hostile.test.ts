@@ -4,11 +4,10 @@
 // their text reaches a message.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { extensionApi, messagesShownBy } from './api';
+import { extensionApi, messagesShownBy, protocolPeer } from './api';
 import { until } from './support';
 
 const LINK = '[Click me](command:workbench.action.quit)';
@@ -40,24 +39,13 @@ describe('hostile text in notifications', function () {
   it('a program whose op name, site and error message hold command links gets no link in any message', async () => {
     const a = await extensionApi();
     assert.ok(a.channelAddress);
-    const socket = net.connect(a.channelAddress!);
-    cleanups.push(() => socket.destroy());
-    socket.setEncoding('utf8');
     // Refuse every command with a message that holds a link.
-    let pending = '';
-    socket.on('data', (chunk: string) => {
-      pending += chunk;
-      for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
-        const command = JSON.parse(pending.slice(0, nl)) as { req: number };
-        pending = pending.slice(nl + 1);
-        socket.write(`${JSON.stringify({ type: 'reply', req: command.req, ok: false, error: { code: `E_${LINK}`, message: `refused ${LINK}` } })}\n`);
-      }
-    });
-    socket.write([
-      { type: 'hello', protocol: 1, pid: 777_001, ppid: 1, title: 'node', argv: ['node', 'hostile.js'], cwd: '/', node: 'v20', session: null, timeOrigin: Date.now(), token: a.channelToken },
+    const peer = protocolPeer(a, { pid: 777_001, argv: ['node', 'hostile.js'] }, () => ({ ok: false, error: { code: `E_${LINK}`, message: `refused ${LINK}` } }));
+    cleanups.push(() => peer.close());
+    peer.send(
       { type: 'created', id: 1, t: 0, kind: 'operation', name: `op ${LINK}`, parent: null, site: LINK },
       { type: 'snapshotEnd', t: 0 },
-    ].map((m) => JSON.stringify(m)).join('\n') + '\n');
+    );
     const process = await until(() => a.store.processes().find((p) => p.hello.pid === 777_001), 'the hostile program');
     cleanups.push(() => a.feed.forget(process.key));
     const element = a.tree.opElement(process.key, 1);
@@ -71,25 +59,16 @@ describe('hostile text in notifications', function () {
 
   it('Cancel All on a parent chain 10,000 deep: no stack overflow, one cancelMany with every id', async () => {
     const a = await extensionApi();
-    const socket = net.connect(a.channelAddress!);
-    cleanups.push(() => socket.destroy());
-    socket.setEncoding('utf8');
     const commands: { type: string; ids?: number[]; req: number }[] = [];
-    let pending = '';
-    socket.on('data', (chunk: string) => {
-      pending += chunk;
-      for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
-        const command = JSON.parse(pending.slice(0, nl)) as { type: string; ids?: number[]; req: number };
-        pending = pending.slice(nl + 1);
-        commands.push(command);
-        socket.write(`${JSON.stringify({ type: 'reply', req: command.req, ok: true, failed: [] })}\n`);
-      }
+    const peer = protocolPeer(a, { pid: 777_002, argv: ['node', 'deep.js'] }, (command) => {
+      commands.push(command);
+      return { ok: true, failed: [] };
     });
+    cleanups.push(() => peer.close());
     const depth = 10_000;
-    const lines = [JSON.stringify({ type: 'hello', protocol: 1, pid: 777_002, ppid: 1, title: 'node', argv: ['node', 'deep.js'], cwd: '/', node: 'v20', session: null, timeOrigin: Date.now(), token: a.channelToken })];
-    for (let id = 1; id <= depth; id++) lines.push(JSON.stringify({ type: 'created', id, t: id, kind: 'action', name: 'link', parent: id === 1 ? null : id - 1, site: null }));
-    lines.push('{"type":"snapshotEnd","t":0}');
-    socket.write(`${lines.join('\n')}\n`);
+    const created: object[] = [];
+    for (let id = 1; id <= depth; id++) created.push({ type: 'created', id, t: id, kind: 'action', name: 'link', parent: id === 1 ? null : id - 1, site: null });
+    peer.send(...created, { type: 'snapshotEnd', t: 0 });
     const process = await until(() => a.store.processes().find((p) => p.hello.pid === 777_002 && p.opCount === depth), 'the deep chain');
     cleanups.push(() => a.feed.forget(process.key));
     const shown = await messagesShownBy(() => vscode.commands.executeCommand('asyncOperations.cancelAllPending'));
