@@ -57,6 +57,9 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
   /** Rows the view holds, as last drawn: only these are ever told to redraw (a redraw of a row the
    *  view does not hold makes VS Code redraw far more). Reset when the rows are all fetched anew. */
   private drawn = new WeakMap<TreeElement, Drawn>();
+  /** Elements the view was given as children since the rows were last all fetched anew: only
+   *  these lists are redrawn (asking VS Code to redraw an element it does not hold redraws more). */
+  private handedOut = new WeakSet<TreeElement>();
   private readonly hovered = new WeakMap<TreeElement, number>();
   /** How many children are shown per (process, parent, group), grown by "Show more". */
   private readonly shown = new Map<string, number>();
@@ -108,7 +111,9 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
   private refetchAll(): void {
     this.shown.clear();
     this.flatListed.clear();
+    this.dueLists.clear();
     this.drawn = new WeakMap();
+    this.handedOut = new WeakSet();
     this.opElements.clear();
     this.changed.fire(undefined);
   }
@@ -242,7 +247,8 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
     for (const list of [...this.dueLists]) {
       if ((this.hoveredLists.get(list) ?? 0) > now) continue; // waits for the pointer to move on
       this.dueLists.delete(list);
-      due.add(list);
+      // A list the view was never given (a finished group not shown yet) comes with its parent's.
+      if (this.handedOut.has(list)) due.add(list);
     }
     this.ticked.fire();
     if (due.size > 0) this.changed.fire([...due]);
@@ -317,6 +323,12 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
   }
 
   getChildren(element?: TreeElement): TreeElement[] {
+    const children = this.fetchChildren(element);
+    for (const child of children) this.handedOut.add(child);
+    return children;
+  }
+
+  private fetchChildren(element?: TreeElement): TreeElement[] {
     if (!element) {
       this.groups = undefined; // the view asks for the roots when processes came or went
       const processes = this.store.processes();

@@ -84,8 +84,14 @@ describe('Async Operations view (UI)', function () {
     // Finished: Cancel is gone, Close is offered, and closing marks the row closed.
     await row.hover();
     assert.equal(await row.locator('.action-label[aria-label="Cancel Operation"]').count(), 0);
-    await clickInlineAction(row, 'Close Operation');
-    await treeRow(pane, new RegExp(`waitForShutdown.*closed.*#${id}\\b`)).waitFor({ timeout: 15_000 });
+    // A click can still be lost now and then in the busy demo (VS Code re-creates a row's buttons
+    // when a redraw of the tree lands in the same instant): click again, as a user would.
+    const closedRow = treeRow(pane, new RegExp(`waitForShutdown.*closed.*#${id}\\b`));
+    for (let attempt = 1; ; attempt++) {
+      await clickInlineAction(row, 'Close Operation');
+      if (await closedRow.waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
+      assert.ok(attempt < 3, 'Close did not close the op in three clicks');
+    }
     await workbench().screenshot('view-after-close');
     await runCommand(page, 'Async Operations: Clear Filter');
 

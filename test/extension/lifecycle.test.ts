@@ -217,7 +217,8 @@ describe('debug sessions over their life', function () {
     // As the view does: the roots, then this process's rows.
     a.tree.getChildren();
     // Finished, it is listed in the process's "N finished" group.
-    const group = a.tree.finishedElement(p.key, null);
+    const group = a.tree.getChildren(a.tree.processElement(p.key)).find((e) => e.type === 'finished')!;
+    assert.equal(group, a.tree.finishedElement(p.key, null));
     const finishedElement = a.tree.getChildren(group).find((e) => e.type === 'op' && /^env /.test(a.store.op(e.key, e.id)!.name))!;
     assert.ok(finishedElement, 'the finished op is not in the finished group');
     a.store.flushChanges();
