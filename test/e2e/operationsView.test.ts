@@ -86,10 +86,13 @@ describe('Async Operations view (UI)', function () {
     assert.equal(await row.locator('.action-label[aria-label="Cancel Operation"]').count(), 0);
     // A click can still be lost now and then in the busy demo (VS Code re-creates a row's buttons
     // when a redraw of the tree lands in the same instant): click again, as a user would.
-    const closedRow = treeRow(pane, new RegExp(`waitForShutdown.*closed.*#${id}\\b`));
+    // The demo keeps no reference to a finished op: by the time of the click the program may have
+    // collected it, and then the view says so (released) instead of closed. Either ends the row's Close.
+    const closedRow = treeRow(pane, new RegExp(`waitForShutdown.*(closed|released).*#${id}\\b`));
+    // (The program may also answer late when this machine is busy: wait for the answer first.)
     for (let attempt = 1; ; attempt++) {
-      await clickInlineAction(row, 'Close Operation');
-      if (await closedRow.waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
+      if (!(await closedRow.isVisible())) await clickInlineAction(row, 'Close Operation').catch(() => undefined);
+      if (await closedRow.waitFor({ timeout: 10_000 }).then(() => true, () => false)) break;
       assert.ok(attempt < 3, 'Close did not close the op in three clicks');
     }
     await workbench().screenshot('view-after-close');
