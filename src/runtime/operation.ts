@@ -4,7 +4,7 @@
 // awaiters, what a debugger was told) lives in one extras object made on first need.
 import * as dc from 'diagnostics_channel';
 import { LIFECYCLE_CHANNEL, type CommandResult } from '../protocol/hub';
-import type { CreatedMessage, LifecycleMessage, OpKind } from '../protocol/messages';
+import type { CreatedMessage, ErrorMessage, LifecycleMessage, OpKind } from '../protocol/messages';
 import { nowMicros } from './clock';
 import {
   AsyncInfoError, AsyncStatus, E_ILLEGAL_DELEGATE_ASSIGNMENT, E_ILLEGAL_METHOD_CALL, E_ILLEGAL_STATE_CHANGE,
@@ -28,6 +28,8 @@ const HANDLER_FIRED = 64;
 const HAS_OUTCOME = 128; // the outcome is known (before it, the op keeps its name or work)
 const HAS_EXTRAS = 512 << 1; // `_v` is the Extras (bits 8-9 hold the kind)
 const CANCELING = HAS_EXTRAS << 1; // a remote's cancel() is running: a cancel from inside it is a no-op
+const AWAITED = CANCELING << 1; // then() ran (await, toPromise) or getResults() threw: an error is seen
+const TOLD_UNSEEN = AWAITED << 1; // an `error` message said `"observed": false`
 const KIND_SHIFT = 8;
 const HAS_RESULT = 1 << KIND_SHIFT; // the Operation kinds
 const WITH_PROGRESS = 2 << KIND_SHIFT;
@@ -146,6 +148,7 @@ export class AsyncOp implements TrackedOp {
     checkHandler(handler, 'completed');
     this._s = s | HANDLER_SET;
     this.extras().handler = handler as CompletedHandler<AsyncOp>;
+    if (s & TOLD_UNSEEN) this.seen();
     // Set after the op stopped running (CancelRequested included): it fires now, as WRL does.
     if ((s & STATUS) !== AsyncStatus.Started) this.fireHandler();
   }
@@ -156,7 +159,10 @@ export class AsyncOp implements TrackedOp {
     if (s & TERMINAL) {
       const status = s & STATUS;
       if (status === AsyncStatus.Completed) return this.value;
-      if (status === AsyncStatus.Error) throw this.value;
+      if (status === AsyncStatus.Error) {
+        if (!(s & AWAITED)) this.seen();
+        throw this.value;
+      }
     }
     throw new AsyncInfoError(E_ILLEGAL_METHOD_CALL, `operation ${this._id} has no results: it is ${AsyncStatus[s & STATUS]}`);
   }
@@ -166,6 +172,7 @@ export class AsyncOp implements TrackedOp {
     onFulfilled?: ((value: any) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: any) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
+    if (!(this._s & AWAITED)) this.seen();
     const p = this._p;
     return (p !== undefined ? p.then(onFulfilled, onRejected) : this.outcome(this._s).then(onFulfilled, onRejected)) as Promise<R1 | R2>;
   }
@@ -331,6 +338,15 @@ export class AsyncOp implements TrackedOp {
     if (told && channel.hasSubscribers) channel.publish({ type: 'closed', id: this._id, t: nowMicros() });
   }
 
+  /** Someone can see the outcome from now on; a debugger told the error went unseen hears otherwise.
+   *  (`await op` calls then() a microtask late, so an op that fails at once is reported unseen and,
+   *  a microtask later, seen: the extension shows the warning only while it stays unseen.) */
+  private seen(): void {
+    const s = this._s;
+    this._s = (s | AWAITED) & ~TOLD_UNSEEN;
+    if (s & TOLD_UNSEEN && channel.hasSubscribers) channel.publish({ type: 'errorObserved', id: this._id, t: nowMicros() });
+  }
+
   private fireHandler(): void {
     const s = this._s;
     const handler = this.x?.handler;
@@ -466,7 +482,14 @@ export class AsyncOp implements TrackedOp {
     if (status === AsyncStatus.Completed) return { type: 'completed', id, t };
     if (status === AsyncStatus.Canceled) return { type: 'canceled', id, t };
     const error = this.value;
-    return { type: 'error', id, t, errorCode: errorCodeOf(error), message: messageOf(error) };
+    const msg: ErrorMessage = { type: 'error', id, t, errorCode: errorCodeOf(error), message: messageOf(error) };
+    // Nobody could see it: no completed handler, no awaiter, no toPromise. Ops mirroring a promise
+    // or a foreign op are left out: their owner may be watching the original.
+    if (!(this._s & (HANDLER_SET | AWAITED)) && this.x?.remote === undefined) {
+      msg.observed = false;
+      this._s |= TOLD_UNSEEN;
+    }
+    return msg;
   }
 
   _snapshot(into: LifecycleMessage[], now: number): void {
