@@ -1,5 +1,6 @@
 // Every command, view, context key and setting id the extension contributes, in one place.
 // package.json declares the same ids; a unit test keeps the two in step.
+import { DEFAULT_WARNING_SETTINGS } from './core/warnings/rules';
 import type { ParentMode, SiteMode } from './protocol/environment';
 
 export const VIEW_ID = 'asyncOperations.view';
@@ -45,6 +46,12 @@ export const enum Settings {
   FinishedTtlSeconds = 'retention.finishedSeconds',
   MaxExitedProcesses = 'retention.exitedProcesses',
   PageSize = 'pageSize',
+  WarnCancelIgnored = 'warnings.cancel-ignored',
+  WarnLongPending = 'warnings.long-pending',
+  WarnOrphaned = 'warnings.orphaned',
+  WarnUnobservedError = 'warnings.unobserved-error',
+  WarnNeverClosed = 'warnings.never-closed',
+  GroupIdenticalSiblings = 'groupIdenticalSiblings',
 }
 
 /** Each setting's default; package.json declares the same (a unit test keeps them in step). */
@@ -56,6 +63,12 @@ export const SETTING_DEFAULTS: {
   [Settings.FinishedTtlSeconds]: number;
   [Settings.MaxExitedProcesses]: number;
   [Settings.PageSize]: number;
+  [Settings.WarnCancelIgnored]: number | boolean;
+  [Settings.WarnLongPending]: number | boolean;
+  [Settings.WarnOrphaned]: number | boolean;
+  [Settings.WarnUnobservedError]: number | boolean;
+  [Settings.WarnNeverClosed]: number | boolean;
+  [Settings.GroupIdenticalSiblings]: number;
 } = {
   [Settings.InjectAgent]: true,
   [Settings.CreationSites]: 'frame',
@@ -64,6 +77,12 @@ export const SETTING_DEFAULTS: {
   [Settings.FinishedTtlSeconds]: 0,
   [Settings.MaxExitedProcesses]: 20,
   [Settings.PageSize]: 1000,
+  [Settings.WarnCancelIgnored]: DEFAULT_WARNING_SETTINGS['cancel-ignored'],
+  [Settings.WarnLongPending]: DEFAULT_WARNING_SETTINGS['long-pending'],
+  [Settings.WarnOrphaned]: DEFAULT_WARNING_SETTINGS.orphaned,
+  [Settings.WarnUnobservedError]: DEFAULT_WARNING_SETTINGS['unobserved-error'],
+  [Settings.WarnNeverClosed]: DEFAULT_WARNING_SETTINGS['never-closed'],
+  [Settings.GroupIdenticalSiblings]: 50,
 };
 
 /** contextValue of tree rows; `when` clauses in package.json match these. */

@@ -16,6 +16,8 @@ import { outputLogger } from './ui/outputLogger';
 import { revealOnFirstOperations } from './ui/revealOnFirstOps';
 import { PendingStatusBar } from './ui/statusBar';
 import { registerTraceCommands } from './ui/traceCommands';
+import { WarningDiagnostics } from './ui/warningDiagnostics';
+import { warningDelays } from './core/warnings/rules';
 
 export interface ExtensionApi {
   readonly store: OperationStore;
@@ -34,7 +36,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     finishedTtlMs: config().get(Settings.FinishedTtlSeconds, SETTING_DEFAULTS[Settings.FinishedTtlSeconds]) * 1000,
   });
 
-  const store = new OperationStore({ retention: retention() });
+  const warningSettings = () => warningDelays({
+    'cancel-ignored': config().get(Settings.WarnCancelIgnored, SETTING_DEFAULTS[Settings.WarnCancelIgnored]),
+    'long-pending': config().get(Settings.WarnLongPending, SETTING_DEFAULTS[Settings.WarnLongPending]),
+    orphaned: config().get(Settings.WarnOrphaned, SETTING_DEFAULTS[Settings.WarnOrphaned]),
+    'unobserved-error': config().get(Settings.WarnUnobservedError, SETTING_DEFAULTS[Settings.WarnUnobservedError]),
+    'never-closed': config().get(Settings.WarnNeverClosed, SETTING_DEFAULTS[Settings.WarnNeverClosed]),
+  });
+
+  const store = new OperationStore({ retention: retention(), warningDelays: warningSettings() });
   subs.push({ dispose: () => store.dispose() });
   const output = vscode.window.createOutputChannel(OUTPUT_NAME, { log: true });
   subs.push(output);
@@ -75,14 +85,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     // Only on a change: each write redraws the view's title, which closes a menu open on it.
     if (view.description !== description) view.description = description;
   };
-  subs.push(statusBar, tree.onDidTick(showCounts), store.onDidChange((change) => change.processes.size > 0 && showCounts()));
+  subs.push(statusBar, tree.onDidTick(showCounts), store.onDidChange(showCounts));
   showCounts();
+  subs.push(new WarningDiagnostics(store));
   subs.push(revealOnFirstOperations(store, tree, view));
   subs.push(...registerViewCommands(store, tree, view, feed, context.workspaceState));
   subs.push(...registerTraceCommands(store, feed, vscode.Uri.joinPath(context.globalStorageUri, 'traces')));
   subs.push(vscode.commands.registerCommand(Commands.Attach, (args?: AttachArgs) => attachInteractively(feed, args)));
   subs.push(vscode.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration(CONFIG_SECTION)) store.setRetention(retention());
+    if (e.affectsConfiguration(`${CONFIG_SECTION}.retention`)) store.setRetention(retention());
+    if (e.affectsConfiguration(`${CONFIG_SECTION}.warnings`)) store.setWarningDelays(warningSettings());
   }));
 
   return { store, channelAddress: server?.address, channelToken: server?.token, tree, feed };

@@ -94,6 +94,8 @@ export interface OpFilter {
   statuses?: ReadonlySet<OpStatusName>;
   /** Sources to show (`fetch` matches `node:fetch`; `runtime` the factories' ops). */
   sources?: ReadonlySet<string>;
+  /** Only ops with one of these warnings holding (`any`: any warning): `is:warning`, `warning:<id>`. */
+  warnings?: ReadonlySet<WarningId | 'any'>;
   hideFinished?: boolean;
   /** In the tree (no text or status filter): only the children that are `live` (pending, or
    *  above a pending op), oldest first, or only the `finished` rest, newest first. */

@@ -2,17 +2,24 @@
 // `hideFinished` alone keeps the tree but hides finished ops that have no shown descendant.
 // Results are cached for one version of the process, so paging through them costs one O(n) pass.
 import type { OpFilter } from './model';
-import { NESTED, type OpRecord } from './opRecord';
+import { NESTED, WARNING_MASK, type OpRecord } from './opRecord';
+import type { WarningId } from './warnings/rules';
 import type { ProcessState } from './processState';
 
 export function isFlat(filter: OpFilter | undefined): boolean {
-  return Boolean(filter && (filter.text || (filter.statuses && filter.statuses.size > 0) || (filter.sources && filter.sources.size > 0)));
+  return Boolean(filter && (filter.text || (filter.statuses && filter.statuses.size > 0) || (filter.sources && filter.sources.size > 0)
+    || (filter.warnings && filter.warnings.size > 0)));
 }
 
 /** `fetch` names `node:fetch` too; `runtime` the ops of the runtime's own factories. */
 function sourceMatches(sources: ReadonlySet<string>, source: string | undefined): boolean {
   const own = source ?? 'runtime';
   return sources.has(own) || (own.startsWith('node:') && sources.has(own.slice(5)));
+}
+
+function warningMatches(wanted: ReadonlySet<WarningId | 'any'>, record: OpRecord): boolean {
+  if (!(record.bits & WARNING_MASK)) return false;
+  return wanted.has('any') || record.warnings.some((id) => wanted.has(id));
 }
 
 export function isActive(filter: OpFilter | undefined): filter is OpFilter {
@@ -26,7 +33,9 @@ function matcher(filter: OpFilter): (record: OpRecord) => boolean {
   const statuses = filter.statuses && filter.statuses.size > 0 ? filter.statuses : undefined;
   const hideFinished = Boolean(filter.hideFinished);
   const sources = filter.sources && filter.sources.size > 0 ? filter.sources : undefined;
+  const warnings = filter.warnings && filter.warnings.size > 0 ? filter.warnings : undefined;
   return (r) =>
+    (!warnings || warningMatches(warnings, r)) &&
     (!sources || sourceMatches(sources, r.source)) &&
     (text === '' || (wantedId !== undefined ? r.id === wantedId : r.name.toLowerCase().includes(text))) &&
     (!statuses || statuses.has(r.status)) &&
@@ -34,7 +43,7 @@ function matcher(filter: OpFilter): (record: OpRecord) => boolean {
 }
 
 function cacheKey(filter: OpFilter): string {
-  const statuses = `${filter.statuses ? [...filter.statuses].sort().join(',') : ''}|${filter.sources ? [...filter.sources].sort().join(',') : ''}`;
+  const statuses = `${filter.statuses ? [...filter.statuses].sort().join(',') : ''}|${filter.sources ? [...filter.sources].sort().join(',') : ''}|${filter.warnings ? [...filter.warnings].sort().join(',') : ''}`;
   return `${filter.text ?? ''}\u0000${statuses}\u0000${filter.hideFinished ? 1 : 0}\u0000${filter.group ?? ''}`;
 }
 

@@ -119,7 +119,7 @@ export function registerViewCommands(
     vscode.commands.registerCommand(Commands.Filter, async () => {
       const input = await vscode.window.showInputBox({
         title: 'Filter Async Operations',
-        prompt: 'Name or #id, and optionally status:Started,Completed,Canceled,Error and source:promise,observed,runtime',
+        prompt: 'Name or #id, and optionally status:Started,Completed,Canceled,Error, source:promise,observed,runtime, is:warning or warning:cancel-ignored,long-pending,orphaned,unobserved-error,never-closed',
         value: formatFilter(tree.currentFilter),
         validateInput: (value) => {
           const parsed = parseFilter(value, false);

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { OpView, ProcessView } from '../core/model';
 import { RowContext } from '../contributions';
 import { describeHresult } from '../protocol/hresults';
+import { describeWarning, type Warning } from '../core/warnings/evaluate';
 
 const ICONS: Record<OpView['status'], vscode.ThemeIcon> = {
   Started: new vscode.ThemeIcon('loading~spin'),
@@ -11,6 +12,13 @@ const ICONS: Record<OpView['status'], vscode.ThemeIcon> = {
   Error: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
 };
 const CANCEL_REQUESTED_ICON = new vscode.ThemeIcon('loading~spin', new vscode.ThemeColor('disabledForeground'));
+const WARNING_ICON = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+
+/** The op's warnings as they read now (reason with how long, what to do). */
+export function opWarnings(op: OpView, process: ProcessView): Warning[] {
+  const now = process.source === 'trace' ? process.latestT : processNow(process);
+  return op.warnings.map((id) => describeWarning(op, id, now));
+}
 
 /** How long a finished op ran: `850µs`, `42ms`, `6.6s`, `17m 59s`, `2h 05m` (units never overflow: no `60s`). */
 export function formatDuration(micros: number): string {
@@ -75,8 +83,10 @@ export function statusText(op: OpView): string {
 
 export function opDescription(op: OpView, process: ProcessView): string {
   const running = op.endT === undefined && !op.closed && !op.released;
-  // The status and how long first: a long name leaves room for little (the icon says the status too).
-  const parts = [op.cancelRequested && running ? 'Canceled (requested)' : op.status];
+  // What is wrong first, then the status and how long: a long name leaves room for little (the
+  // icon says the status too, or that something is wrong).
+  const parts = opWarnings(op, process).map((w) => w.reason);
+  parts.push(op.cancelRequested && running ? 'Canceled (requested)' : op.status);
   // How long it ran, or has been running (advancing, paused or not); unknown once its process is gone.
   if (op.endT !== undefined) parts.push(formatDuration(op.endT - op.createdT));
   else if (running && process.connected) parts.push(formatElapsed(processNow(process) - op.createdT));
@@ -96,6 +106,7 @@ export function opDescription(op: OpView, process: ProcessView): string {
 const STILL_PENDING_ICON = new vscode.ThemeIcon('circle-large-outline');
 
 export function opIcon(op: OpView, process: ProcessView): vscode.ThemeIcon {
+  if (op.warnings.length > 0) return WARNING_ICON;
   const pending = op.endT === undefined && !op.closed && !op.released;
   if (pending && (process.source === 'trace' || process.ended)) return STILL_PENDING_ICON;
   return op.cancelRequested && op.endT === undefined ? CANCEL_REQUESTED_ICON : ICONS[op.status];
@@ -118,6 +129,7 @@ function clockTime(process: ProcessView, t: number | undefined): string {
 export function opTooltip(op: OpView, process: ProcessView): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.appendMarkdown(`**${escape(op.name)}** \`#${op.id}\`\n\n`);
+  for (const w of opWarnings(op, process)) md.appendMarkdown(`$(warning) **${escape(w.reason)}** (\`${w.id}\`): ${escape(w.advice)}\n\n`);
   const rows: [string, string][] = [
     ['Kind', op.kind],
     ['Status', statusText(op)],
@@ -160,6 +172,8 @@ export function processDescription(process: ProcessView, sessionName: string | u
   if (!process.connected) parts.push(process.source === 'trace' ? 'recording' : process.ended ? 'session ended' : 'exited');
   if (process.dropped > 0) parts.push(`${process.dropped} events dropped`);
   if (process.malformed > 0) parts.push(`${process.malformed} malformed messages dropped`);
+  // Warnings come and go rarely (a redraw of this row redraws its subtree): shown where they are.
+  if (process.warningCount > 0) parts.unshift(`⚠ ${process.warningCount.toLocaleString('en-US')} warning${process.warningCount === 1 ? '' : 's'}`);
   parts.push(`pid ${process.hello.pid}`);
   if (sessionName) parts.push(sessionName);
   return parts.join(' · ');

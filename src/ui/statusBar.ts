@@ -1,4 +1,4 @@
-// "N pending" in the status bar while a debugged program is connected.
+// "N pending" in the status bar while a debugged program is connected, and its warnings.
 import * as vscode from 'vscode';
 import type { OperationStoreApi } from '../core/model';
 import { VIEW_ID } from '../contributions';
@@ -26,8 +26,11 @@ export class PendingStatusBar implements vscode.Disposable {
       return undefined;
     }
     const pending = pendingTotal(this.store);
-    const text = `$(sync) ${pending.toLocaleString('en-US')} pending`;
-    const tooltip = `Async operations still running in ${processes.length} process${processes.length === 1 ? '' : 'es'}`;
+    const warnings = processes.reduce((sum, p) => sum + p.warningCount, 0);
+    const warned = warnings > 0 ? `  $(warning) ${warnings.toLocaleString('en-US')}` : '';
+    const text = `$(sync) ${pending.toLocaleString('en-US')} pending${warned}`;
+    const tooltip = `Async operations still running in ${processes.length} process${processes.length === 1 ? '' : 'es'}`
+      + (warnings > 0 ? `; ${warnings.toLocaleString('en-US')} warning${warnings === 1 ? '' : 's'} (Problems panel, or filter is:warning)` : '');
     // Written only when they change (it is asked once a second).
     if (this.item.text !== text) this.item.text = text;
     if (this.item.tooltip !== tooltip) this.item.tooltip = tooltip;

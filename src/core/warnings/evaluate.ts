@@ -1,7 +1,7 @@
 // Judging ops at one moment, without timers: what a trace's summary prints (its last moment) and
 // what the store's clock-driven checker applies to one op when a deadline comes due.
 import type { OperationStoreApi, OpView } from '../model';
-import { RULES, type WarnableOp, type WarningDelays, type WarningId, type WarningRule, warningDelays } from './rules';
+import { RULE_BY_ID, RULES, type WarnableOp, type WarningDelays, type WarningId, type WarningRule, warningDelays } from './rules';
 
 export interface Warning {
   readonly id: WarningId;
@@ -23,6 +23,13 @@ export function warningsAt(op: WarnableOp, now: number, delays: WarningDelays = 
     if (forMicros !== undefined) out.push({ id: rule.id, reason: rule.reason(op, forMicros), advice: rule.advice });
   }
   return out;
+}
+
+/** One warning the store says holds, described as it reads at `now` (µs on the op's clock). */
+export function describeWarning(op: WarnableOp, id: WarningId, now: number): Warning {
+  const rule = RULE_BY_ID.get(id)!;
+  const since = rule.since(op) ?? now;
+  return { id, reason: rule.reason(op, Math.max(0, now - since)), advice: rule.advice };
 }
 
 /** How long the rule's warning has held at `now`, or undefined when it does not hold (yet). */

@@ -107,10 +107,11 @@ export function isWarningId(value: string): value is WarningId {
   return (WARNING_IDS as readonly string[]).includes(value);
 }
 
-/** `12 s`, `3 min`, `2 h`: how long a condition held, coarse enough to stay still. */
+/** `10 s`, `3 min`, `2 h`: how long a condition held, in steps of 5 s, then minutes, then hours,
+ *  so a row that shows it changes (and is redrawn) rarely. */
 export function duration(micros: number): string {
   const s = Math.max(0, Math.floor(micros / 1e6));
-  if (s < 120) return `${s} s`;
+  if (s < 60) return `${s - (s % 5)} s`;
   if (s < 7200) return `${Math.floor(s / 60)} min`;
   return `${Math.floor(s / 3600)} h`;
 }

@@ -4,7 +4,9 @@ import * as assert from 'node:assert';
 import { OperationStore } from '../../../../src/core/operationStore';
 import { collectWarnings, warningsAt } from '../../../../src/core/warnings/evaluate';
 import { warningDelays } from '../../../../src/core/warnings/rules';
+import type { OpFilter } from '../../../../src/core/model';
 import type { AgentMessage } from '../../../../src/protocol/messages';
+import { formatFilter, parseFilter } from '../../../../src/ui/filterInput';
 import { applyAll, cancelRequested, canceled, closed, completed, created, failed, hello } from '../messages';
 
 const ORIGIN = 1_795_456_789_000;
@@ -135,7 +137,7 @@ describe('warnings', () => {
     store.recheckWarnings();
     assert.deepStrictEqual(warnings(1), ['long-pending']);
     const listed = collectWarnings(store, key);
-    assert.deepStrictEqual(listed.map((w) => [w.op.id, w.id, w.reason]), [[1, 'long-pending', 'pending 61 s']]);
+    assert.deepStrictEqual(listed.map((w) => [w.op.id, w.id, w.reason]), [[1, 'long-pending', 'pending 1 min']]);
   });
 
   it('warningsAt judges one op at a given moment, with a reason and what to do', () => {
@@ -145,7 +147,31 @@ describe('warnings', () => {
     assert.deepStrictEqual(warningsAt(op, 5 * S), []);
     const [w] = warningsAt(op, 12 * S);
     assert.strictEqual(w.id, 'cancel-ignored');
-    assert.strictEqual(w.reason, 'cancel ignored 11 s');
+    assert.strictEqual(w.reason, 'cancel ignored 10 s');
     assert.match(w.advice, /cancellation token/);
+  });
+});
+
+describe('warnings: the filter', () => {
+  it('is:warning lists ops with any warning, warning:<id> those with that one; a bad id is refused', () => {
+    const store = new OperationStore({ now: () => ORIGIN });
+    try {
+      store.addProcess('p', hello(1, { timeOrigin: ORIGIN }), 'debug');
+      applyAll(store, 'p', [created(1), created(2, 1), created(3), completed(1, 100),
+        { type: 'error', id: 3, t: 100, errorCode: -1, message: 'x', observed: false }, created(4)]);
+      const ids = (input: string) => {
+        const filter = parseFilter(input, false);
+        assert.ok(typeof filter !== 'string', String(filter));
+        return store.children('p', null, 0, 100, filter).map((op) => op.id);
+      };
+      assert.deepStrictEqual(ids('is:warning'), [2, 3]);
+      assert.deepStrictEqual(ids('warning:orphaned'), [2]);
+      assert.deepStrictEqual(ids('warning:unobserved-error,orphaned'), [2, 3]);
+      assert.deepStrictEqual(ids('warning:long-pending'), []);
+      assert.match(String(parseFilter('warning:nope', false)), /Unknown warning "nope"/);
+      assert.strictEqual(formatFilter(parseFilter('op is:warning warning:orphaned', false) as OpFilter), 'op is:warning warning:orphaned');
+    } finally {
+      store.dispose();
+    }
   });
 });
