@@ -4,6 +4,8 @@
 //   node [--expose-gc] out/test/bench/store.js <scenario>   one scenario, one JSON line (used by benchStore)
 import { execFileSync } from 'node:child_process';
 import { OperationStore } from '../../src/core/operationStore';
+import { warningsAt } from '../../src/core/warnings/evaluate';
+import { warningDelays } from '../../src/core/warnings/rules';
 import { encodeLine } from '../../src/protocol/codec';
 import type { AgentMessage, HelloMessage, OpKind } from '../../src/protocol/messages';
 
@@ -138,6 +140,51 @@ function deepChainRatio(): number {
   return time((id) => (id === 1 ? null : id - 1)) / time(() => null);
 }
 
+/** A store of OPS live ops (Started, created a few µs apart an hour into the run) on a test clock. */
+function liveStore(delays = warningDelays()): { store: OperationStore; at(micros: number): void } {
+  const origin = 1_800_000_000_000;
+  let clock = origin + T0 / 1000;
+  const store = new OperationStore({ now: () => clock, coalesceMs: 1_000_000, warningDelays: delays });
+  store.addProcess('p', { ...hello, timeOrigin: origin }, 'debug');
+  for (let id = 1; id <= OPS; id++) store.apply('p', created(id, null));
+  return { store, at: (micros) => { clock = origin + micros / 1000; } };
+}
+
+/** Microseconds one warning recheck takes with OPS live ops when `due` of them come due (the
+ *  store's clock runs it a few times a second); `naive` walks every op with every rule instead. */
+function recheckMicros(due: number, naive = false): number {
+  const times: number[] = [];
+  for (let r = 0; r < 7; r++) {
+    const { store, at } = liveStore();
+    const lastDue = T0 + due * 3 + 60_000_000; // long-pending: 60 s after creation
+    at(due === 0 ? T0 + 50_000_000 : lastDue);
+    const start = process.hrtime.bigint();
+    if (naive) {
+      let n = 0;
+      store.forEachOp('p', (op) => { n += warningsAt(op, lastDue).length; });
+      if (n !== due) throw new Error(`naive walk found ${n}`);
+    } else {
+      store.recheckWarnings();
+    }
+    if (r >= 2) times.push(Number(process.hrtime.bigint() - start) / 1e3); // two rounds warm the JIT
+    if (!naive && store.process('p')!.warningCount !== due) throw new Error(`${store.process('p')!.warningCount} warnings, expected ${due}`);
+    store.dispose();
+  }
+  return median(times);
+}
+
+/** Ingest of OPS created ops with the default warnings, as a ratio to all warnings off. */
+function warningIngestRatio(): number {
+  const time = (delays: ReturnType<typeof warningDelays>) => median(Array.from({ length: 5 }, () => {
+    const start = process.hrtime.bigint();
+    liveStore(delays).store.dispose();
+    return Number(process.hrtime.bigint() - start);
+  }));
+  const off = warningDelays({ 'cancel-ignored': 0, 'long-pending': 0, orphaned: 0, 'unobserved-error': 0, 'never-closed': 0 });
+  time(off); // warm up
+  return time(warningDelays()) / time(off);
+}
+
 function runScenario(name: string): number {
   switch (name) {
     case 'ingest-objects': return ingestObjects();
@@ -148,6 +195,10 @@ function runScenario(name: string): number {
     case 'memory-tree': return bytesPerLiveOp('tree');
     case 'memory-progress': return bytesPerLiveOp('progress');
     case 'deep-chain': return deepChainRatio();
+    case 'recheck-none': return recheckMicros(0);
+    case 'recheck-1000': return recheckMicros(1000);
+    case 'recheck-naive': return recheckMicros(1000, true);
+    case 'warnings-ingest': return warningIngestRatio();
     default: throw new Error(`unknown scenario ${name}`);
   }
 }
@@ -170,6 +221,20 @@ export async function benchStore(): Promise<StoreBenchRow[]> {
     { name: 'heap per live op, tree (1,000 parents of 99 children)', value: inFreshNode('memory-tree'), unit: 'bytes', goal: 300, note: live },
     { name: 'heap per live op, flat, each with a number as progress', value: inFreshNode('memory-progress'), unit: 'bytes', goal: 300, note: live },
     { name: 'ingest of a parent chain 40,000 deep / the same ops flat', value: inFreshNode('deep-chain'), unit: 'x', goal: 2, note: 'placing an op does not walk its ancestors (it was quadratic: 17.7 s to open such a trace)' },
+    ...warningRows(live),
+  ];
+}
+
+function warningRows(live: string): StoreBenchRow[] {
+  const none = inFreshNode('recheck-none');
+  const some = inFreshNode('recheck-1000');
+  const naive = inFreshNode('recheck-naive');
+  return [
+    { name: 'warnings: one recheck, nothing due', value: none, unit: 'µs', note: `${live}; deadline heaps: pops only what is due` },
+    { name: 'warnings: one recheck, 1,000 come due', value: some, unit: 'µs', note: `${live}; 1,000 become long-pending` },
+    { name: 'warnings: the same judged by walking every op (baseline)', value: naive, unit: 'µs', note: 'what a recheck without deadlines would cost, each time' },
+    { name: 'warnings: recheck with 1,000 due / walking every op', value: some / naive, unit: 'x', goal: 0.1, note: 'a recheck costs what comes due, not the live ops' },
+    { name: 'warnings: ingest with default warnings / warnings off', value: inFreshNode('warnings-ingest'), unit: 'x', goal: 1.25, note: `${OPS.toLocaleString('en-US')} created ops: each gets a long-pending deadline` },
   ];
 }
 

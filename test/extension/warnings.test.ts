@@ -43,7 +43,7 @@ async function warned(a: ExtensionApi, before: Set<string>): Promise<ProcessView
 describe('warnings on operations', function () {
   this.timeout(90_000);
 
-  it('three mistakes: on the rows, the process row's count and the Problems panel at their lines; gone once the program mends them', async () => {
+  it('three mistakes: on the rows, the process row count and the Problems panel at their lines; gone once the program mends them', async () => {
     const a = await extensionApi();
     const before = new Set(a.store.processes().map((p) => p.key));
     const session = await startProgram('faulty mends');

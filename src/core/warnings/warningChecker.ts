@@ -3,10 +3,16 @@
 // settled when the message arrives; the timed ones (cancel ignored, long pending, never closed)
 // get a deadline in the process's heap when their condition starts, and a clock pops only what is
 // due, at most a few times a second: a recheck never walks every op.
-import { WARNING_MASK, WARNING_SHIFT, warningBitCount, type OpRecord } from '../opRecord';
+import {
+  CANCEL_REQUESTED, ORPHANED, RELEASED, TERMINAL_MASK, UNOBSERVED, WARNING_MASK, WARNING_SHIFT, warningBitCount, type OpRecord,
+} from '../opRecord';
 import type { ProcessState } from '../processState';
 import { dueAt } from './evaluate';
 import { RULES, type WarningDelays, warningDelays } from './rules';
+
+/** An op with none of these is Started and unwarned: only long-pending applies to it. */
+const NOT_JUST_STARTED = TERMINAL_MASK | CANCEL_REQUESTED | RELEASED | ORPHANED | UNOBSERVED | WARNING_MASK;
+const LONG_PENDING_BIT = 1 << (RULES.findIndex((r) => r.id === 'long-pending') + WARNING_SHIFT);
 
 /** Rechecks at most this often (the contract: a few times a second). */
 export const RECHECK_GAP_MS = 250;
@@ -34,6 +40,13 @@ export class WarningChecker {
   /** A message changed `record`; `started` when it began a condition a warning may time. */
   touched(state: ProcessState, record: OpRecord, started: boolean): void {
     if (!judged(state)) return;
+    if (started && (record.bits & NOT_JUST_STARTED) === 0) {
+      // The common case, a new Started op: only long-pending can come (no per-rule walk: ingest speed).
+      const delay = this.delays['long-pending'];
+      if (delay === 0) this.setBits(state, record, LONG_PENDING_BIT);
+      else if (delay !== undefined) this.schedule(state, record.createdT + delay, record);
+      return;
+    }
     const now = started ? undefined : -Infinity; // no clock read per message: deadlines decide timed ones
     let bits = 0;
     for (let i = 0; i < RULES.length; i++) {
@@ -116,6 +129,7 @@ export class WarningChecker {
   /** One timer for the store, never sooner than RECHECK_GAP_MS after it was armed. */
   private arm(dueWallMs: number): void {
     if (this.disposed || dueWallMs === Infinity) return;
+    if (this.timer && this.timerDue <= dueWallMs) return; // the usual case: no clock read per op
     const at = Math.max(dueWallMs, this.wallMs() + RECHECK_GAP_MS);
     if (this.timer && this.timerDue <= at) return;
     if (this.timer) clearTimeout(this.timer);
