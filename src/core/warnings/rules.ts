@@ -56,7 +56,7 @@ export const RULES: readonly WarningRule[] = [
     id: 'orphaned',
     timed: false,
     since: (op) => (op.orphanedT !== undefined && isStarted(op) ? op.orphanedT : undefined),
-    reason: () => 'orphaned: its parent ended first',
+    reason: () => 'orphaned',
     advice: 'Its creator ended without waiting for it: await it (or its completed handler) in the parent, or cancel it when the parent ends.',
   },
   {
@@ -70,7 +70,7 @@ export const RULES: readonly WarningRule[] = [
     id: 'never-closed',
     timed: true,
     since: (op) => (isTerminal(op) && !op.closed && !op.released && isClosable(op) ? op.endT ?? op.createdT : undefined),
-    reason: (_op, forMicros) => `not closed ${duration(forMicros)} after it ended`,
+    reason: (_op, forMicros) => `not closed ${duration(forMicros)}`,
     advice: 'It ended but was never closed: call close() once its results are read, so the program lets go of it.',
   },
 ];

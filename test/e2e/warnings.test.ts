@@ -1,0 +1,57 @@
+// Warnings through the real UI: the demo's mistakes show with a warning icon and their reason on
+// their rows, the view filters to them with `is:warning`, and the Problems panel lists them from
+// source Async Operations. The filtered view is the README's picture (test-results/view-warnings.png).
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { artifactsDir, fixturesDir } from '../harness/paths';
+import { commandPaletteHas, expandViewPane, openRunAndDebug, runCommand, startDebugging, stopDebugging, treeRow, viewPane } from '../harness/workbenchUi';
+import { useWorkbench } from './useWorkbench';
+
+describe('warnings (UI)', function () {
+  this.timeout(120_000);
+  const workbench = useWorkbench({ folder: path.join(fixturesDir, 'demo') });
+
+  it('the demo\'s mistakes show on their rows, under is:warning, and in the Problems panel', async () => {
+    const { page } = workbench();
+    assert.equal(await commandPaletteHas(page, 'Async Operations: Open Trace...'), true);
+    const sidebar = await openRunAndDebug(page);
+    await sidebar.locator('.start-debug-action-item', { hasText: 'Demo: live async operations' }).waitFor();
+    await startDebugging(page);
+    await page.mouse.move(700, 300);
+    await page.keyboard.press('Escape');
+    for (const other of ['Variables', 'Watch', 'Call Stack', 'Breakpoints', 'Loaded Scripts']) {
+      const header = viewPane(page, other).locator('.pane-header').first();
+      if ((await header.count()) && (await header.getAttribute('aria-expanded')) === 'true') await header.click();
+    }
+    const pane = await expandViewPane(page, 'Async Operations');
+
+    // Pending first: the upload that ignores its cancel, and the orphaned child under its ended parent.
+    const stubborn = treeRow(pane, /stubbornUpload.*cancel ignored/);
+    await stubborn.waitFor({ timeout: 40_000 });
+    assert.equal(await stubborn.locator('.codicon-warning').count(), 1, 'a warning icon on the row');
+    await treeRow(pane, /flushTelemetry.*orphaned/).waitFor({ timeout: 20_000 });
+    await treeRow(pane, /demo\.js.*warning/).waitFor({ timeout: 10_000 });
+    await page.locator('.statusbar-item', { hasText: /pending.*\d/ }).locator('.codicon-warning').first().waitFor({ timeout: 10_000 });
+
+    await runCommand(page, 'Async Operations: Filter Operations...');
+    await page.locator('.quick-input-widget input').fill('is:warning');
+    await page.keyboard.press('Enter');
+    await treeRow(pane, /prefetchThumbnail.*error nobody saw/).waitFor({ timeout: 20_000 });
+    await treeRow(pane, /stubbornUpload.*cancel ignored/).waitFor({ timeout: 10_000 });
+    await treeRow(pane, /flushTelemetry.*orphaned/).waitFor({ timeout: 10_000 });
+    const unwarned = pane.locator('.monaco-list-row').filter({ hasText: /#\d+/ }).filter({ hasNotText: /cancel ignored|orphaned|error nobody saw|pending \d|not closed/ });
+    assert.equal(await unwarned.count(), 0, `is:warning lists only warned ops: ${await unwarned.allInnerTexts()}`);
+    await page.mouse.move(700, 300);
+    await page.waitForTimeout(1_500);
+    await page.locator('.part.sidebar').screenshot({ path: path.join(artifactsDir, 'view-warnings.png') });
+
+    await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
+    const problems = page.locator('.markers-panel');
+    await problems.locator('.monaco-list-row', { hasText: /Async Operations/ }).first().waitFor({ timeout: 15_000 });
+    await problems.locator('.monaco-list-row', { hasText: /unobserved-error/ }).first().waitFor({ timeout: 15_000 });
+    await workbench().screenshot('problems-warnings');
+
+    await runCommand(page, 'Async Operations: Clear Filter');
+    await stopDebugging(page);
+  });
+});
