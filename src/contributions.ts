@@ -104,4 +104,6 @@ export const enum RowContext {
   ProcessEnded = 'process.ended',
   More = 'more',
   FinishedGroup = 'finishedGroup',
+  /** Identical siblings folded into one row. */
+  Siblings = 'siblings',
 }

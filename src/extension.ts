@@ -68,7 +68,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   }
   subs.push(new DebugInjection(agentPath, () => server));
 
-  const tree = new OperationsTree(store, () => config().get(Settings.PageSize, SETTING_DEFAULTS[Settings.PageSize]), (p) => feed.sessionName(p.hello.session));
+  const tree = new OperationsTree(store, () => config().get(Settings.PageSize, SETTING_DEFAULTS[Settings.PageSize]), (p) => feed.sessionName(p.hello.session),
+    () => config().get(Settings.GroupIdenticalSiblings, SETTING_DEFAULTS[Settings.GroupIdenticalSiblings]));
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   subs.push(tree, view);
 
@@ -95,6 +96,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   subs.push(vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration(`${CONFIG_SECTION}.retention`)) store.setRetention(retention());
     if (e.affectsConfiguration(`${CONFIG_SECTION}.warnings`)) store.setWarningDelays(warningSettings());
+    if (e.affectsConfiguration(`${CONFIG_SECTION}.${Settings.GroupIdenticalSiblings}`)) tree.regroup();
   }));
 
   return { store, channelAddress: server?.address, channelToken: server?.token, tree, feed };

@@ -97,9 +97,24 @@ export interface OpFilter {
   /** Only ops with one of these warnings holding (`any`: any warning): `is:warning`, `warning:<id>`. */
   warnings?: ReadonlySet<WarningId | 'any'>;
   hideFinished?: boolean;
+  /** In the tree: only children with this exact name (a group of identical siblings, expanded). */
+  name?: string;
+  /** In the tree: leave out children with these names (they show as groups). */
+  exceptNames?: ReadonlySet<string>;
   /** In the tree (no text or status filter): only the children that are `live` (pending, or
    *  above a pending op), oldest first, or only the `finished` rest, newest first. */
   group?: 'live' | 'finished';
+}
+
+/** Siblings that share a name, shown as one row (`writeChunk ×5,000`) that expands to them. */
+export interface SiblingGroup {
+  readonly name: string;
+  readonly count: number;
+  readonly byStatus: Readonly<Record<OpStatusName, number>>;
+  /** Some member is live (pending, or above a pending op): the group shows among the live rows. */
+  readonly live: boolean;
+  /** Members with a warning. */
+  readonly warned: number;
 }
 
 export interface OperationStoreApi {
@@ -124,6 +139,9 @@ export interface OperationStoreApi {
   /** Children of `parent` (null: the process's roots), in creation order, paged. */
   children(key: string, parent: number | null, offset: number, limit: number, filter?: OpFilter): OpView[];
   childCount(key: string, parent: number | null, filter?: OpFilter): number;
+  /** Names shared by at least `min` children of `parent` (in the tree, finished ones left out when
+   *  `hideFinished`), in order of their first member. */
+  siblingGroups(key: string, parent: number | null, min: number, hideFinished?: boolean): SiblingGroup[];
   /** Every op of a process, in creation order (a summary's or an export's walk). */
   forEachOp(key: string, visit: (op: OpView) => void): void;
   /** Thresholds of the warnings (from the user's settings); rechecks every op. */

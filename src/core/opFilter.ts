@@ -1,7 +1,7 @@
 // What the view shows under a filter. Text and status filters give one flat list per process;
 // `hideFinished` alone keeps the tree but hides finished ops that have no shown descendant.
 // Results are cached for one version of the process, so paging through them costs one O(n) pass.
-import type { OpFilter } from './model';
+import type { OpFilter, OpStatusName, SiblingGroup } from './model';
 import { NESTED, WARNING_MASK, type OpRecord } from './opRecord';
 import type { WarningId } from './warnings/rules';
 import type { ProcessState } from './processState';
@@ -23,7 +23,7 @@ function warningMatches(wanted: ReadonlySet<WarningId | 'any'>, record: OpRecord
 }
 
 export function isActive(filter: OpFilter | undefined): filter is OpFilter {
-  return Boolean(filter && (isFlat(filter) || filter.hideFinished || filter.group));
+  return Boolean(filter && (isFlat(filter) || filter.hideFinished || filter.group || filter.name !== undefined || filter.exceptNames?.size));
 }
 
 function matcher(filter: OpFilter): (record: OpRecord) => boolean {
@@ -44,22 +44,47 @@ function matcher(filter: OpFilter): (record: OpRecord) => boolean {
 
 function cacheKey(filter: OpFilter): string {
   const statuses = `${filter.statuses ? [...filter.statuses].sort().join(',') : ''}|${filter.sources ? [...filter.sources].sort().join(',') : ''}|${filter.warnings ? [...filter.warnings].sort().join(',') : ''}`;
-  return `${filter.text ?? ''}\u0000${statuses}\u0000${filter.hideFinished ? 1 : 0}\u0000${filter.group ?? ''}`;
+  const names = `${filter.name ?? ''}\u0002${filter.exceptNames ? [...filter.exceptNames].join('\u0002') : ''}`;
+  return `${filter.text ?? ''}\u0000${statuses}\u0000${filter.hideFinished ? 1 : 0}\u0000${filter.group ?? ''}\u0000${names}`;
 }
 
 /** Filtered results of one process, valid while its version does not change. */
 export class FilterCache {
   private version = -1;
   private lists = new Map<string, OpRecord[]>();
+  private readonly siblingGroups = new Map<string, SiblingGroup[]>();
   private shown: Set<OpRecord> | undefined;
 
-  /** The filtered children of `parent` (null: the process's roots, or the flat list). */
-  children(process: ProcessState, parent: number | null, filter: OpFilter): OpRecord[] {
+  /** The ops shown in the tree when finished ones are hidden (pending, or above a pending op). */
+  live(process: ProcessState): Set<OpRecord> {
+    this.sync(process);
+    return (this.shown ??= shownInTree(process));
+  }
+
+  /** Identical siblings of `parent`, computed once per version of the process. */
+  groups(process: ProcessState, parent: number | null, min: number, hideFinished: boolean): SiblingGroup[] {
+    this.sync(process);
+    const key = `${parent ?? ''}/${min}/${hideFinished ? 1 : 0}`;
+    let groups = this.siblingGroups.get(key);
+    if (!groups) {
+      if (this.siblingGroups.size > 64) this.siblingGroups.clear();
+      this.siblingGroups.set(key, (groups = siblingGroupsOf(process, this, parent, min, hideFinished)));
+    }
+    return groups;
+  }
+
+  private sync(process: ProcessState): void {
     if (this.version !== process.version) {
       this.version = process.version;
       this.lists.clear();
+      this.siblingGroups.clear();
       this.shown = undefined;
     }
+  }
+
+  /** The filtered children of `parent` (null: the process's roots, or the flat list). */
+  children(process: ProcessState, parent: number | null, filter: OpFilter): OpRecord[] {
+    this.sync(process);
     const flat = isFlat(filter);
     if (flat && parent !== null) return [];
     const key = `${parent ?? ''}\u0001${cacheKey(filter)}`;
@@ -73,11 +98,14 @@ export class FilterCache {
       const source = parent === null ? process.roots : process.ops.get(parent)?.children;
       // Live: pending, or above a pending op. Hiding finished ops shows only those; a group asks for one side.
       const live = (this.shown ??= shownInTree(process));
-      const wantLive = filter.group !== 'finished';
       if (filter.group === 'finished' && filter.hideFinished) return [];
+      // No group asked (a group's members, Sort by Age): every child, finished ones unless hidden.
+      const wanted = (r: OpRecord) => (filter.group === undefined ? !filter.hideFinished || live.has(r) : live.has(r) === (filter.group === 'live'));
+      const name = filter.name;
+      const except = filter.exceptNames?.size ? filter.exceptNames : undefined;
       list = [];
       source?.forEach((r) => {
-        if (live.has(r) === wantLive) list!.push(r);
+        if (wanted(r) && (name === undefined || r.name === name) && (!except || !except.has(r.name))) list!.push(r);
       });
       if (filter.group === 'finished') list.reverse(); // the latest to finish first, as a log reads
     }
@@ -85,6 +113,27 @@ export class FilterCache {
     this.lists.set(key, list);
     return list;
   }
+}
+
+/** Identical siblings of `parent`: names shared by at least `min` of its children. */
+function siblingGroupsOf(process: ProcessState, cache: FilterCache, parent: number | null, min: number, hideFinished: boolean): SiblingGroup[] {
+  const source = parent === null ? process.roots : process.ops.get(parent)?.children;
+  if (!source || min < 2 || source.size < min) return [];
+  const live = cache.live(process);
+  const byName = new Map<string, { count: number; byStatus: Record<OpStatusName, number>; live: boolean; warned: number }>();
+  source.forEach((r) => {
+    const isLive = live.has(r);
+    if (hideFinished && !isLive) return;
+    let g = byName.get(r.name);
+    if (!g) byName.set(r.name, (g = { count: 0, byStatus: { Started: 0, Completed: 0, Canceled: 0, Error: 0 }, live: false, warned: 0 }));
+    g.count++;
+    g.byStatus[r.status]++;
+    if (isLive) g.live = true;
+    if (r.bits & WARNING_MASK) g.warned++;
+  });
+  const out: SiblingGroup[] = [];
+  for (const [name, g] of byName) if (g.count >= min) out.push({ name, ...g });
+  return out;
 }
 
 /** Unfinished ops and every op above one (live): one pass up from each unfinished op, stopping at marked ones. */

@@ -8,7 +8,7 @@ import { ChangeTracker } from './changeTracker';
 import { StringInterner } from './intern';
 import { applyLifecycle } from './lifecycle';
 import type {
-  OperationStoreApi, OpFilter, OpView, ProcessSource, ProcessView, RetentionPolicy, StoreChange,
+  OperationStoreApi, OpFilter, OpView, ProcessSource, ProcessView, RetentionPolicy, SiblingGroup, StoreChange,
 } from './model';
 import { FilterCache, isActive } from './opFilter';
 import { RELEASED, type OpRecord } from './opRecord';
@@ -208,6 +208,11 @@ export class OperationStore implements OperationStoreApi {
     if (isActive(filter)) return this.filterCache(key).children(state, parent, filter).length;
     const list = parent === null ? state.roots : state.ops.get(parent)?.children;
     return list?.size ?? 0;
+  }
+
+  siblingGroups(key: string, parent: number | null, min: number, hideFinished = false): SiblingGroup[] {
+    const state = this.states.get(key);
+    return state ? this.filterCache(key).groups(state, parent, min, hideFinished) : [];
   }
 
   clearFinished(key?: string): void {

@@ -6,7 +6,7 @@
 // children changes, and a row the pointer rests on is left alone by the ticking clock.
 import * as vscode from 'vscode';
 import { DisposableList } from '../common/disposable';
-import type { OpFilter, OperationStoreApi, OpView, ProcessView, StoreChange } from '../core/model';
+import type { OpFilter, OperationStoreApi, OpView, ProcessView, SiblingGroup, StoreChange } from '../core/model';
 import { isFlat } from '../core/opFilter';
 import { Commands, RowContext } from '../contributions';
 import {
@@ -27,9 +27,11 @@ export type TreeElement =
   | { readonly type: 'process'; readonly key: string }
   | { readonly type: 'op'; readonly key: string; readonly id: number }
   | { readonly type: 'finished'; readonly key: string; readonly parent: number | null }
+  /** Many siblings of one name, as one row (`writeChunk ×5,000`) that expands to them. */
+  | { readonly type: 'siblings'; readonly key: string; readonly parent: number | null; readonly name: string }
   /** A process with no operations: says why, and what to do. */
   | { readonly type: 'empty'; readonly key: string }
-  | { readonly type: 'more'; readonly key: string; readonly parent: number | null; readonly group: 'live' | 'finished' | undefined; readonly shown: number };
+  | { readonly type: 'more'; readonly key: string; readonly parent: number | null; readonly group: 'live' | 'finished' | undefined; readonly shown: number; readonly name?: string };
 
 type OpElement = Extract<TreeElement, { type: 'op' }>;
 
@@ -54,6 +56,9 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
   private readonly processElements = new Map<string, TreeElement>();
   private readonly opElements = new Map<string, Map<number, OpElement>>();
   private readonly finishedElements = new Map<string, TreeElement>();
+  private readonly siblingElements = new Map<string, TreeElement>();
+  /** The group names each parent's rows were drawn with (`key/parent`): a change redraws its lists. */
+  private drawnGroups = new Map<string, string>();
   /** Rows the view holds, as last drawn: only these are ever told to redraw (a redraw of a row the
    *  view does not hold makes VS Code redraw far more). Reset when the rows are all fetched anew. */
   private drawn = new WeakMap<TreeElement, Drawn>();
@@ -84,6 +89,8 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
     private readonly store: OperationStoreApi,
     private readonly pageSize: () => number,
     private readonly sessionName: (process: ProcessView) => string | undefined,
+    /** Siblings of one name shown as one row from this many on (0: never). */
+    private groupMin: () => number = () => 0,
   ) {
     this.disposables.add(this.changed);
     this.disposables.add(this.ticked);
@@ -114,8 +121,14 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
     this.dueLists.clear();
     this.drawn = new WeakMap();
     this.handedOut = new WeakSet();
+    this.drawnGroups.clear();
     this.opElements.clear();
     this.changed.fire(undefined);
+  }
+
+  /** The grouping setting changed: every row is fetched anew. */
+  regroup(): void {
+    this.refetchAll();
   }
 
   get currentOrder(): SortOrder {
@@ -160,6 +173,17 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
           if (drawn) this.listChanged(key, drawn.live, drawn.parent);
           continue;
         }
+        if (this.regrouped(key, this.listParent(key, op))) continue;
+        const group = this.groupOf(key, op);
+        if (group) {
+          // One of many of its name: its list is the group's (redrawn only when it is open) and the
+          // group's row counts it.
+          const before = element ? this.drawn.get(element) : undefined;
+          if (!before) this.dueLists.add(group);
+          else this.redrawIfChanged(element!, due, true);
+          this.redrawIfChanged(group, due, true);
+          continue;
+        }
         const live = this.isLive(key, op);
         const before = element ? this.drawn.get(element) : undefined;
         if (!before) {
@@ -174,6 +198,46 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
       }
     }
     if (due.size > 0) this.changed.fire([...due]);
+  }
+
+  /** The parent an op is listed under: its parent op if the view knows it, else the process (null). */
+  private listParent(key: string, op: OpView): number | null {
+    return op.parent !== null && this.store.op(key, op.parent) ? op.parent : null;
+  }
+
+  /** Groups of identical siblings under `parent` (none in a flat list, or when the setting is 0). */
+  private groupsOf(key: string, parent: number | null): SiblingGroup[] {
+    const min = this.groupMin();
+    if (min < 2 || this.isFlat()) return [];
+    return this.store.siblingGroups(key, parent, min, Boolean(this.filter.hideFinished));
+  }
+
+  /** The group row an op is listed under, if its name is one of many under its parent. */
+  private groupOf(key: string, op: OpView): TreeElement | undefined {
+    const parent = this.listParent(key, op);
+    if (!this.groupsOf(key, parent).some((g) => g.name === op.name)) return undefined;
+    return this.siblingsElement(key, parent, op.name);
+  }
+
+  /** Whether `parent`'s groups changed since its rows were drawn: then its lists redraw whole. */
+  private regrouped(key: string, parent: number | null): boolean {
+    const slot = `${key}/${parent ?? ''}`;
+    const drawn = this.drawnGroups.get(slot);
+    if (drawn === undefined) return false;
+    const now = this.groupsOf(key, parent).map((g) => `${g.name}\u0000${g.live ? 1 : 0}`).join('\u0001');
+    if (now === drawn) return false;
+    this.drawnGroups.set(slot, now);
+    const parentElement = this.parentElement(key, parent);
+    this.dueLists.add(parentElement);
+    this.dueLists.add(this.finishedElement(key, parent));
+    return true;
+  }
+
+  siblingsElement(key: string, parent: number | null, name: string): TreeElement {
+    const slot = `${key}/${parent ?? ''}/${name}`;
+    let element = this.siblingElements.get(slot);
+    if (!element) this.siblingElements.set(slot, (element = { type: 'siblings', key, parent, name }));
+    return element;
   }
 
   /** A filtered flat list: redrawn whole only when what it lists changed (an op began or
@@ -243,7 +307,9 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
         if (op && op.endT === undefined && !op.closed && !op.released) this.redrawIfChanged(element, due);
       }
     }
-    for (const element of [...this.processElements.values(), ...this.sessionElements.values()]) this.redrawIfChanged(element, due);
+    for (const element of [...this.processElements.values(), ...this.sessionElements.values(), ...this.siblingElements.values()]) {
+      if ((this.hovered.get(element) ?? 0) <= now) this.redrawIfChanged(element, due);
+    }
     for (const list of [...this.dueLists]) {
       if ((this.hoveredLists.get(list) ?? 0) > now) continue; // waits for the pointer to move on
       this.dueLists.delete(list);
@@ -262,14 +328,14 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
 
   showMore(element: TreeElement): void {
     if (element.type !== 'more') return;
-    this.shown.set(this.slot(element.key, element.parent, element.group), element.shown + this.pageSize());
-    this.changed.fire(element.group === 'finished'
-      ? this.finishedElement(element.key, element.parent)
-      : this.parentElement(element.key, element.parent));
+    this.shown.set(this.slot(element.key, element.parent, element.group, element.name), element.shown + this.pageSize());
+    this.changed.fire(element.name !== undefined ? this.siblingsElement(element.key, element.parent, element.name)
+      : element.group === 'finished' ? this.finishedElement(element.key, element.parent)
+        : this.parentElement(element.key, element.parent));
   }
 
-  private slot(key: string, parent: number | null, group: string | undefined): string {
-    return `${key}/${parent ?? ''}/${group ?? ''}`;
+  private slot(key: string, parent: number | null, group: string | undefined, name?: string): string {
+    return `${key}/${parent ?? ''}/${group ?? ''}${name === undefined ? '' : `/${name}`}`;
   }
 
   processElement(key: string): TreeElement {
@@ -346,27 +412,35 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
       return members.map((p) => this.processElement(p.key));
     }
     if (element.type === 'more' || element.type === 'empty') return [];
-    if (element.type === 'finished') return this.page(element.key, element.parent, 'finished');
-    const parent = element.type === 'process' ? null : element.id;
+    if (element.type === 'siblings') return this.page(element.key, element.parent, undefined, element.name);
+    const key = element.key;
+    const parent = element.type === 'process' || element.type === 'finished' ? (element.type === 'finished' ? element.parent : null) : element.id;
+    const groups = this.groupsOf(key, parent);
+    this.drawnGroups.set(`${key}/${parent ?? ''}`, groups.map((g) => `${g.name}\u0000${g.live ? 1 : 0}`).join('\u0001'));
+    const except = groups.length > 0 ? new Set(groups.map((g) => g.name)) : undefined;
+    const groupRows = (live: boolean | undefined) => groups.filter((g) => live === undefined || g.live === live).map((g) => this.siblingsElement(key, parent, g.name));
+    if (element.type === 'finished') return [...groupRows(false), ...this.page(key, parent, 'finished', undefined, except)];
     if (parent !== null && this.isFlat()) return [];
-    if (parent === null && this.store.process(element.key)?.opCount === 0) return [this.emptyElement(element.key)];
-    if (!this.grouped()) return this.page(element.key, parent, undefined);
-    const rows = this.page(element.key, parent, 'live');
-    if (!this.filter.hideFinished && this.store.childCount(element.key, parent, { group: 'finished' }) > 0) {
-      rows.push(this.finishedElement(element.key, parent));
+    if (parent === null && this.store.process(key)?.opCount === 0) return [this.emptyElement(key)];
+    if (!this.grouped()) return [...groupRows(undefined), ...this.page(key, parent, undefined, undefined, except)];
+    const rows = [...groupRows(true), ...this.page(key, parent, 'live', undefined, except)];
+    const finishedGroups = groups.some((g) => !g.live);
+    if (!this.filter.hideFinished && (finishedGroups || this.store.childCount(key, parent, { group: 'finished', exceptNames: except }) > 0)) {
+      rows.push(this.finishedElement(key, parent));
     }
     return rows;
   }
 
-  /** A page of `parent`'s children in a group, with a "show more" row when there are more. */
-  private page(key: string, parent: number | null, group: 'live' | 'finished' | undefined): TreeElement[] {
-    const filter = { ...this.filter, group };
-    const limit = this.shown.get(this.slot(key, parent, group)) ?? this.pageSize();
+  /** A page of `parent`'s children in a group (or of one name, or without some names), with a
+   *  "show more" row when there are more. */
+  private page(key: string, parent: number | null, group: 'live' | 'finished' | undefined, name?: string, exceptNames?: ReadonlySet<string>): TreeElement[] {
+    const filter: OpFilter = { ...this.filter, group, name, exceptNames };
+    const limit = this.shown.get(this.slot(key, parent, group, name)) ?? this.pageSize();
     const ops = this.store.children(key, parent, 0, limit, filter);
     if (this.isFlat() && parent === null) this.flatListed.set(key, ops.map((op) => op.id));
     const rows: TreeElement[] = ops.map((op) => this.opElement(key, op.id));
     const total = this.store.childCount(key, parent, filter);
-    if (total > ops.length) rows.push({ type: 'more', key, parent, group, shown: ops.length });
+    if (total > ops.length) rows.push({ type: 'more', key, parent, group, shown: ops.length, name });
     return rows;
   }
 
@@ -378,6 +452,7 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
         this.opElements.delete(key);
         this.flatListed.delete(key);
         for (const slot of [...this.finishedElements.keys()]) if (slot.startsWith(`${key}/`)) this.finishedElements.delete(slot);
+        for (const slot of [...this.siblingElements.keys()]) if (slot.startsWith(`${key}/`)) this.siblingElements.delete(slot);
       }
     }
   }
@@ -389,12 +464,19 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
       return token && this.sessionGroups().has(token) ? this.sessionElement(token) : undefined;
     }
     if (element.type === 'finished') return this.parentElement(element.key, element.parent);
+    if (element.type === 'siblings') {
+      const live = this.groupsOf(element.key, element.parent).find((g) => g.name === element.name)?.live ?? true;
+      return this.listOf(element.key, live, this.parentElement(element.key, element.parent));
+    }
     if (element.type === 'empty') return this.processElement(element.key);
     if (element.type === 'more') {
+      if (element.name !== undefined) return this.siblingsElement(element.key, element.parent, element.name);
       return element.group === 'finished' ? this.finishedElement(element.key, element.parent) : this.parentElement(element.key, element.parent);
     }
     const op = this.store.op(element.key, element.id);
     if (this.isFlat() || !op) return this.processElement(element.key);
+    const group = this.groupOf(element.key, op);
+    if (group) return group;
     return this.listOf(element.key, this.isLive(element.key, op), this.parentElement(element.key, op.parent));
   }
 
@@ -441,6 +523,7 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
         + 'use it where the program starts asynchronous work, and its operations show here as they are created.');
       return item;
     }
+    if (element.type === 'siblings') return this.drawSiblings(element);
     if (element.type === 'finished') {
       const count = this.store.childCount(element.key, element.parent, { ...this.filter, group: 'finished' });
       const item = new vscode.TreeItem(`${count.toLocaleString('en-US')} finished`, vscode.TreeItemCollapsibleState.Collapsed);
@@ -474,6 +557,22 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
     item.iconPath = opIcon(op, process);
     item.contextValue = opContext(op, process);
     if (op.site) item.command = { command: Commands.OpenSite, title: 'Go to Creation Site', arguments: [element] };
+    return item;
+  }
+
+  private drawSiblings(element: Extract<TreeElement, { type: 'siblings' }>): vscode.TreeItem {
+    const group = this.groupsOf(element.key, element.parent).find((g) => g.name === element.name);
+    const count = group?.count ?? 0;
+    const item = new vscode.TreeItem(`${element.name} ×${count.toLocaleString('en-US')}`, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = `${element.key}/siblings/${element.parent ?? ''}/${element.name}`;
+    const parts = (['Started', 'Completed', 'Canceled', 'Error'] as const)
+      .filter((status) => (group?.byStatus[status] ?? 0) > 0)
+      .map((status) => `${group!.byStatus[status].toLocaleString('en-US')} ${status}`);
+    if (group?.warned) parts.unshift(`⚠ ${group.warned.toLocaleString('en-US')} with warnings`);
+    item.description = parts.join(' · ');
+    item.iconPath = new vscode.ThemeIcon(group?.warned ? 'warning' : 'layers');
+    item.contextValue = RowContext.Siblings;
+    item.tooltip = `${count.toLocaleString('en-US')} operations named ${element.name} under one parent, shown as one row (asyncOperations.groupIdenticalSiblings)`;
     return item;
   }
 
