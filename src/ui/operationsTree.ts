@@ -307,9 +307,9 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
         if (op && op.endT === undefined && !op.closed && !op.released) this.redrawIfChanged(element, due);
       }
     }
-    for (const element of [...this.processElements.values(), ...this.sessionElements.values(), ...this.siblingElements.values()]) {
-      if ((this.hovered.get(element) ?? 0) <= now) this.redrawIfChanged(element, due);
-    }
+    for (const element of [...this.processElements.values(), ...this.sessionElements.values()]) this.redrawIfChanged(element, due);
+    // A group row's counts by status follow the clock too (its total is in its label: at once).
+    for (const element of this.siblingElements.values()) if ((this.hovered.get(element) ?? 0) <= now) this.redrawIfChanged(element, due);
     for (const list of [...this.dueLists]) {
       if ((this.hoveredLists.get(list) ?? 0) > now) continue; // waits for the pointer to move on
       this.dueLists.delete(list);
