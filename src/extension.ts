@@ -86,7 +86,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     // Only on a change: each write redraws the view's title, which closes a menu open on it.
     if (view.description !== description) view.description = description;
   };
-  subs.push(statusBar, tree.onDidTick(showCounts), store.onDidChange(showCounts));
+  // On the clock (warning counts too), not on every change: each write of the title redraws it.
+  subs.push(statusBar, tree.onDidTick(showCounts), store.onDidChange((change) => change.processes.size > 0 && showCounts()));
   showCounts();
   subs.push(new WarningDiagnostics(store));
   subs.push(revealOnFirstOperations(store, tree, view));
