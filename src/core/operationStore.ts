@@ -61,7 +61,6 @@ export class OperationStore implements OperationStoreApi {
       state.source = source;
       state.debugSessionId = debugSessionId;
       state.connected = source !== 'trace';
-      state.ended = false;
       this.warnings.rescan(state); // judged again from what it holds (a trace reloaded, a process back)
     } else {
       this.states.set(key, (state = new ProcessState(key, hello, source, debugSessionId, this.changes)));

@@ -16,6 +16,8 @@ const LONG_PENDING_BIT = 1 << (RULES.findIndex((r) => r.id === 'long-pending') +
 
 /** Rechecks at most this often (the contract: a few times a second). */
 export const RECHECK_GAP_MS = 250;
+/** Most ops judged in one recheck (about 15 ms of work). */
+export const RECHECK_BUDGET = 10_000;
 
 export class WarningChecker {
   private delays: WarningDelays;
@@ -79,18 +81,23 @@ export class WarningChecker {
     for (const record of state.ops.values()) this.setBits(state, record, 0);
   }
 
-  /** Pops what is due in every judged process and arms the clock for the next deadline. */
+  /** Pops what is due in every judged process (at most RECHECK_BUDGET ops: 100,000 ops made in
+   *  one burst come due together, and are judged over a few rechecks rather than in one long
+   *  stall) and arms the clock for the next deadline. */
   recheck(): void {
     const wall = this.wallMs();
     let next = Infinity;
+    let budget = RECHECK_BUDGET;
     for (const state of this.processes()) {
       const now = programNow(state, wall);
       if (now === undefined) continue;
-      for (let record = state.deadlines.popDue(now); record; record = state.deadlines.popDue(now)) {
+      for (let record = budget > 0 ? state.deadlines.popDue(now) : undefined; record; record = --budget > 0 ? state.deadlines.popDue(now) : undefined) {
         if (state.ops.get(record.id) === record) this.judgeAt(state, record, now);
       }
       const due = state.deadlines.peek();
-      if (due !== undefined && state.source !== 'trace') next = Math.min(next, wallOf(state, due));
+      if (due === undefined) continue;
+      if (due <= now) next = -Infinity; // the budget ran out: go on at the next recheck
+      else if (state.source !== 'trace') next = Math.min(next, wallOf(state, due));
     }
     this.arm(next);
   }

@@ -140,6 +140,17 @@ describe('warnings', () => {
     assert.deepStrictEqual(listed.map((w) => [w.op.id, w.id, w.reason]), [[1, 'long-pending', 'pending 1 min']]);
   });
 
+  it('many ops due at once are judged over a few rechecks, 10,000 at a time (no long stall)', () => {
+    open();
+    for (let id = 1; id <= 25_000; id++) store.apply(key, created(id, null, 'burst', 'action', id));
+    at(61 * S);
+    assert.strictEqual(count(), 10_000);
+    store.recheckWarnings();
+    assert.strictEqual(count(), 20_000);
+    store.recheckWarnings();
+    assert.strictEqual(count(), 25_000);
+  });
+
   it('warningsAt judges one op at a given moment, with a reason and what to do', () => {
     open();
     applyAll(store, key, [created(1, null, 'read', 'operation', 0), cancelRequested(1, 'client', S)]);
