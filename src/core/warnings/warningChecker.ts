@@ -16,6 +16,8 @@ const LONG_PENDING_BIT = 1 << (RULES.findIndex((r) => r.id === 'long-pending') +
 
 /** Rechecks at most this often (the contract: a few times a second). */
 export const RECHECK_GAP_MS = 250;
+/** The clock wakes at least this often while deadlines wait (a far one is simply not due yet). */
+const MAX_SLEEP_MS = 60_000;
 /** Most ops judged in one recheck (about 15 ms of work). */
 export const RECHECK_BUDGET = 10_000;
 
@@ -137,7 +139,8 @@ export class WarningChecker {
   private arm(dueWallMs: number): void {
     if (this.disposed || dueWallMs === Infinity) return;
     if (this.timer && this.timerDue <= dueWallMs) return; // the usual case: no clock read per op
-    const at = Math.max(dueWallMs, this.wallMs() + RECHECK_GAP_MS);
+    const wall = this.wallMs();
+    const at = Math.min(Math.max(dueWallMs, wall + RECHECK_GAP_MS), wall + MAX_SLEEP_MS);
     if (this.timer && this.timerDue <= at) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerDue = at;
@@ -145,7 +148,7 @@ export class WarningChecker {
       this.timer = undefined;
       this.timerDue = Infinity;
       this.recheck();
-    }, Math.max(0, at - this.wallMs()));
+    }, at - wall);
     this.timer.unref();
   }
 }
