@@ -49,7 +49,10 @@ export class LifecycleLog {
         text = `${label(m.id)}: Canceled`;
         break;
       case 'error':
-        text = `${label(m.id)}: Error ${describeHresult(m.errorCode)} ${m.message}`;
+        text = `${label(m.id)}: Error ${describeHresult(m.errorCode)} ${m.message}${m.observed === false ? ' (nothing could see it)' : ''}`;
+        break;
+      case 'errorObserved':
+        text = `${label(m.id)}: its error was looked at after all`;
         break;
       case 'closed':
         text = `${label(m.id)}: closed`;

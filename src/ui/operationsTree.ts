@@ -587,7 +587,8 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
     const process = element.type === 'process' || element.type === 'op' ? this.store.process(element.key) : undefined;
     if (!process) return item;
     if (element.type === 'process') {
-      item.tooltip = `${process.hello.argv.join(' ')}\npid ${process.hello.pid} · ${process.hello.node} · ${process.pendingCount.toLocaleString('en-US')} pending of ${process.opCount.toLocaleString('en-US')} operations`;
+      const warned = process.warningCount > 0 ? ` · ${process.warningCount.toLocaleString('en-US')} warnings (filter is:warning)` : '';
+      item.tooltip = `${process.hello.argv.join(' ')}\npid ${process.hello.pid} · ${process.hello.node} · ${process.pendingCount.toLocaleString('en-US')} pending of ${process.opCount.toLocaleString('en-US')} operations${warned}`;
     } else if (element.type === 'op') {
       const op = this.store.op(element.key, element.id);
       if (op) item.tooltip = opTooltip(op, process);
