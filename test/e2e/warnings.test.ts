@@ -41,7 +41,13 @@ describe('warnings (UI)', function () {
     await treeRow(pane, /flushTelemetry.*orphaned/).waitFor({ timeout: 10_000 });
     const unwarned = pane.locator('.monaco-list-row').filter({ hasText: /#\d+/ }).filter({ hasNotText: /cancel ignored|orphaned|error nobody saw|pending \d|not closed/ });
     assert.equal(await unwarned.count(), 0, `is:warning lists only warned ops: ${await unwarned.allInnerTexts()}`);
-    await page.mouse.move(700, 300);
+    // Wider than by default, so the reasons read whole in the picture: drag the sidebar's edge.
+    const box = (await page.locator('.part.sidebar').boundingBox())!;
+    await page.mouse.move(box.x + box.width + 1, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width + 240, box.y + box.height / 2, { steps: 8 });
+    await page.mouse.up();
+    await page.mouse.move(900, 300);
     await page.waitForTimeout(1_500);
     await page.locator('.part.sidebar').screenshot({ path: path.join(artifactsDir, 'view-warnings.png') });
 
