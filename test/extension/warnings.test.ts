@@ -4,6 +4,8 @@
 // debug session ends.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProcessView } from '../../src/core/model';
 import type { ExtensionApi } from '../../src/extension';
@@ -96,6 +98,37 @@ describe('warnings on operations', function () {
     assert.equal(a.store.process(process.key)!.warningCount, 0);
     assert.ok(allOps(a, process.key).every((op) => op.warnings.length === 0));
     await until(() => ourDiagnostics().length === 0, 'the Problems panel to clear');
+  });
+
+  it('an opened trace shows the warnings of its last moment, in the view and the Problems panel, until it is removed', async () => {
+    const a = await extensionApi();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncops-warn-'));
+    const file = path.join(dir, 'hang.ndjson');
+    const site = `${PROGRAM}:14:10`;
+    const lines = [
+      { type: 'hello', protocol: 1, pid: 71, ppid: 1, title: 'node', argv: ['node', 'hang.js'], cwd: '/', node: 'v20', session: null, timeOrigin: 1_700_000_000_000 },
+      { type: 'created', id: 1, t: 0, kind: 'action', name: 'hangs', parent: null, site },
+      { type: 'created', id: 2, t: 10, kind: 'action', name: 'quick', parent: null, site },
+      { type: 'completed', id: 2, t: 20 },
+      { type: 'progress', id: 1, t: 90_000_000, value: 50 }, // the trace's last moment: 90 s in
+    ];
+    fs.writeFileSync(file, lines.map((m) => JSON.stringify(m)).join('\n') + '\n');
+    let key: string | undefined;
+    try {
+      await vscode.commands.executeCommand('asyncOperations.openTrace', vscode.Uri.file(file));
+      const trace = await until(() => a.store.processes().find((p) => p.source === 'trace' && p.hello.pid === 71), 'the trace');
+      key = trace.key;
+      await until(() => a.store.op(trace.key, 1)?.warnings.includes('long-pending'), 'long-pending at the last moment');
+      assert.deepEqual(a.store.op(trace.key, 2)?.warnings, [], 'ended at once: nothing to say (never-closed needs 300 s)');
+      assert.match(rowText(a, a.tree.opElement(trace.key, 1)), /pending 1 min/);
+      await until(() => ourDiagnostics().some((d) => d.code === 'long-pending' && d.range.start.line === 13), 'its diagnostic at line 14');
+      a.feed.forget(trace.key);
+      key = undefined;
+      await until(() => !ourDiagnostics().some((d) => d.code === 'long-pending'), 'the diagnostic to go with the trace');
+    } finally {
+      if (key) a.feed.forget(key);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('is:warning and warning:<id> filter the view to the warned ops', async () => {
