@@ -453,6 +453,7 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
         this.flatListed.delete(key);
         for (const slot of [...this.finishedElements.keys()]) if (slot.startsWith(`${key}/`)) this.finishedElements.delete(slot);
         for (const slot of [...this.siblingElements.keys()]) if (slot.startsWith(`${key}/`)) this.siblingElements.delete(slot);
+        for (const slot of [...this.drawnGroups.keys()]) if (slot.startsWith(`${key}/`)) this.drawnGroups.delete(slot);
       }
     }
   }

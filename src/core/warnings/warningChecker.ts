@@ -51,14 +51,15 @@ export class WarningChecker {
       else if (delay !== undefined) this.schedule(state, record.createdT + delay, record);
       return;
     }
-    const now = started ? undefined : -Infinity; // no clock read per message: deadlines decide timed ones
+    // No clock read per message: a timed warning comes from its deadline, scheduled once, when
+    // its condition starts; here it is only kept while its condition holds.
     let bits = 0;
     for (let i = 0; i < RULES.length; i++) {
       const due = dueAt(RULES[i], record, this.delays);
       if (due === undefined) continue;
       const bit = 1 << (i + WARNING_SHIFT);
       if (this.delays[RULES[i].id] === 0 || record.bits & bit) bits |= bit; // at once, or held already
-      else if (now === undefined) this.schedule(state, due, record);
+      else if (started) this.schedule(state, due, record);
     }
     this.setBits(state, record, bits);
   }
@@ -74,6 +75,7 @@ export class WarningChecker {
       this.setBits(state, record, 0);
       this.touched(state, record, true);
     }
+    this.recheck(); // what is due already shows now, not a recheck later
   }
 
   /** Removes every warning of a process (its session ended; it disconnected). */
