@@ -1,13 +1,13 @@
 // Warnings through the real UI: the demo's mistakes show with a warning icon and their reason on
 // their rows, the view filters to them with `is:warning`, and the Problems panel lists them from
-// source Async Operations. The filtered view is the README's picture (test-results/view-warnings.png).
+// source Async Operations. The demo's 5,000 chunks of one upload show as one row that expands. The filtered view is the README's picture (test-results/view-warnings.png).
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { artifactsDir, fixturesDir } from '../harness/paths';
 import { commandPaletteHas, expandViewPane, openRunAndDebug, runCommand, startDebugging, stopDebugging, treeRow, viewPane } from '../harness/workbenchUi';
 import { useWorkbench } from './useWorkbench';
 
-describe('warnings (UI)', function () {
+describe('warnings and grouped siblings (UI)', function () {
   this.timeout(120_000);
   const workbench = useWorkbench({ folder: path.join(fixturesDir, 'demo') });
 
@@ -32,6 +32,14 @@ describe('warnings (UI)', function () {
     await treeRow(pane, /flushTelemetry.*orphaned/).waitFor({ timeout: 20_000 });
     await treeRow(pane, /demo\.js.*warning/).waitFor({ timeout: 10_000 });
     await page.locator('.statusbar-item', { hasText: /pending.*\d/ }).locator('.codicon-warning').first().waitFor({ timeout: 10_000 });
+
+    // 5,000 chunks of one upload: one row with their counts, which expands to them.
+    const chunks = treeRow(pane, /writeChunk ×5,000.*(Started|Completed)/);
+    await chunks.waitFor({ timeout: 20_000 });
+    await chunks.click();
+    await treeRow(pane, /writeChunk.*#\d+/).waitFor({ timeout: 10_000 });
+    await workbench().screenshot('view-grouped-siblings');
+    await chunks.click();
 
     await runCommand(page, 'Async Operations: Filter Operations...');
     await page.locator('.quick-input-widget input').fill('is:warning');
