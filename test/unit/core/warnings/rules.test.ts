@@ -140,6 +140,25 @@ describe('warnings', () => {
     assert.deepStrictEqual(listed.map((w) => [w.op.id, w.id, w.reason]), [[1, 'long-pending', 'pending 1 min']]);
   });
 
+  it('paused at a breakpoint, no timed warning comes (the program is not running); it resumes after', () => {
+    open();
+    store.apply(key, created(1, null, 'waits', 'operation', 0));
+    store.setPaused(key, true);
+    at(120 * S);
+    assert.deepStrictEqual(warnings(1), []);
+    store.setPaused(key, false);
+    assert.deepStrictEqual(warnings(1), ['long-pending']);
+  });
+
+  it('a process that disconnects loses its warnings; back, it is judged afresh', () => {
+    open();
+    applyAll(store, key, [created(1), unobservedError(1, 100)]);
+    store.setConnected(key, false);
+    assert.deepStrictEqual(warnings(1), []);
+    store.setConnected(key, true);
+    assert.deepStrictEqual(warnings(1), ['unobserved-error']);
+  });
+
   it('many ops due at once are judged over a few rechecks, 10,000 at a time (no long stall)', () => {
     open();
     for (let id = 1; id <= 25_000; id++) store.apply(key, created(id, null, 'burst', 'action', id));
