@@ -89,9 +89,12 @@ export const MESSAGE_SCHEMAS: { readonly [T in AgentMessage['type']]: MessageSch
   error: lifecycle('warning', {
     errorCode: { check: isInteger, what: 'a numeric' },
     message: str,
+    // false: nothing could see the error as it happened (no completed handler, no awaiter, no
+    // toPromise); `errorObserved` follows if the program looks later. Absent: someone could.
     observed: opt({ check: (v) => typeof v === 'boolean', what: '' }, 'a boolean'),
   }),
   closed: lifecycle('trace'),
+  /** The program looked at an op whose `error` said `"observed": false` (once per op). */
   errorObserved: lifecycle('debug'),
   dropped: { role: 'stream', severity: 'warning', fields: { count: { check: (v) => isId(v), what: 'a numeric' }, t: opt(num, 'a number', () => 0) } },
   snapshotStart: { role: 'stream', severity: 'debug', fields: { t: opt(num, 'a number', () => 0) } },
