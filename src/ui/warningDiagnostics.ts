@@ -7,6 +7,20 @@ import { DisposableList } from '../common/disposable';
 import { opWarnings, siteLocation } from './presentation';
 
 export const DIAGNOSTIC_SOURCE = 'Async Operations';
+/** Per file: 100,000 ops of one line all pending too long say nothing more than the first thousand,
+ *  and a change would copy them all. */
+export const MAX_DIAGNOSTICS_PER_FILE = 1000;
+
+function firstDiagnostics(lists: Iterable<vscode.Diagnostic[]>): vscode.Diagnostic[] {
+  const out: vscode.Diagnostic[] = [];
+  for (const list of lists) {
+    for (const d of list) {
+      if (out.length >= MAX_DIAGNOSTICS_PER_FILE) return out;
+      out.push(d);
+    }
+  }
+  return out;
+}
 
 interface Placed {
   readonly uri: string;
@@ -39,9 +53,8 @@ export class WarningDiagnostics implements vscode.Disposable {
     }
     for (const uri of dirty) {
       const entries = this.byFile.get(uri);
-      const all = entries ? [...entries.values()].flat() : [];
-      if (all.length === 0) this.byFile.delete(uri);
-      this.collection.set(vscode.Uri.parse(uri), all);
+      if (!entries || entries.size === 0) this.byFile.delete(uri);
+      this.collection.set(vscode.Uri.parse(uri), entries ? firstDiagnostics(entries.values()) : []);
     }
   }
 
@@ -72,6 +85,8 @@ export class WarningDiagnostics implements vscode.Disposable {
     if (!op || !process || op.warnings.length === 0 || !op.site) return;
     const location = siteLocation(op.site);
     if (!location) return;
+    const uri = location.uri.toString();
+    if ((this.byFile.get(uri)?.size ?? 0) >= MAX_DIAGNOSTICS_PER_FILE) return; // the file shows enough
     const range = new vscode.Range(location.position, location.position);
     const diagnostics = opWarnings(op, process).map((w) => {
       const d = new vscode.Diagnostic(range, `${op.name} #${op.id} (pid ${process.hello.pid}): ${w.reason}. ${w.advice}`, vscode.DiagnosticSeverity.Warning);
@@ -79,7 +94,6 @@ export class WarningDiagnostics implements vscode.Disposable {
       d.code = w.id;
       return d;
     });
-    const uri = location.uri.toString();
     if (!ops) this.placed.set(key, (ops = new Map()));
     ops.set(id, { uri, ids: op.warnings.join(), diagnostics });
     let file = this.byFile.get(uri);
