@@ -20,6 +20,7 @@ import { onlyAgentKeepsAlive } from './idle';
 import { isAfter, Knowledge } from './knowledge';
 import { MAX_UNAUTHENTICATED } from './limits';
 import { listen } from './listener';
+import { observeNodeSources } from './node/sources';
 import type { Outbox } from './outbox';
 import { TraceFile } from './traceFile';
 
@@ -73,7 +74,8 @@ export class Agent implements ConnectionHost {
 
   start(): void {
     this.channel.subscribe(this.onEvent);
-    const { channel, listen, trace } = this.config;
+    const { channel, listen, trace, node, timersMinMs } = this.config;
+    if (node.length > 0) observeNodeSources(node, timersMinMs); // for the program's whole life
     if (trace !== undefined) this.openTrace(trace);
     // After the program's main module has run its synchronous start: the connect request is not
     // among the resources it sees then, and still keeps the loop alive until the agent says hello.
