@@ -26,6 +26,12 @@ import { TraceFile } from './traceFile';
 
 /** A batch this long (in characters) is handed over at once instead of at the end of the turn. */
 export const FLUSH_CHARS = 64 * 1024;
+/**
+ * Writes at most this often while events keep coming: each write is a system call and a wakeup
+ * of the client, which cost more than the events themselves when every turn of the loop has a few
+ * (an HTTP server with Node's own work observed). Events after a quiet spell go out that turn.
+ */
+export const FLUSH_INTERVAL_MS = 4;
 /** How often a stuck write makes the agent check whether it alone keeps the program alive. */
 const STUCK_CHECK_MS = 500;
 
@@ -55,6 +61,8 @@ export class Agent implements ConnectionHost {
   private batch = '';
   private batchCount = 0;
   private flushScheduled = false;
+  /** performance.now() of the last scheduled flush. */
+  private lastFlushAt = -Infinity;
   private eventCount = 0;
   /** The newest op id seen created: ops after it are news to every receiver. */
   private lastId = 0;
@@ -109,7 +117,9 @@ export class Agent implements ConnectionHost {
       if (this.batch.length >= FLUSH_CHARS) this.flush();
       else if (!this.flushScheduled) {
         this.flushScheduled = true;
-        setImmediate(this.scheduledFlush);
+        const wait = this.lastFlushAt + FLUSH_INTERVAL_MS - performance.now();
+        if (wait <= 0) setImmediate(this.scheduledFlush);
+        else setTimeout(this.scheduledFlush, wait).unref(); // exit flushes what is left
         this.hookExit();
       }
     } catch {
@@ -127,6 +137,7 @@ export class Agent implements ConnectionHost {
 
   private readonly scheduledFlush = (): void => {
     this.flushScheduled = false;
+    this.lastFlushAt = performance.now();
     guard(() => this.flush());
   };
 

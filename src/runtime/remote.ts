@@ -3,7 +3,7 @@
 // remote hands it the outcome and carries cancel() and close() to the real thing.
 
 /** Where an op comes from, as `created.source` says (operation-sources.md §4). */
-export type OpOrigin = 'observed' | 'promise' | `node:${string}`;
+export type OpOrigin = 'observed' | 'promise';
 
 export type Attributes = Record<string, string | number | boolean>;
 

@@ -30,7 +30,9 @@ function started(request: ClientRequest): void {
     source: 'node:http-client',
     name: `${method} ${url}`,
     attributes: { method, url },
-    cancel: () => request.destroy(abortError()),
+    cancel: () => {
+      request.destroy(abortError());
+    },
   });
   live.set(request, node);
   request.once('close', () => {

@@ -26,8 +26,10 @@ function started(request: IncomingMessage, response: ServerResponse, socket: Soc
   const node = new NodeOp({
     source: 'node:http-server',
     name: `${method} ${path}`,
-    attributes: { method, url: path, remoteAddress: socket?.remoteAddress, remotePort: socket?.remotePort },
-    cancel: () => socket.destroy(),
+    attributes: { method, url: path },
+    cancel: () => {
+      socket.destroy();
+    },
     parent: 0, // a request comes from outside: whatever ran before on this connection is not its parent
   });
   live.set(response, node);

@@ -1,11 +1,21 @@
 // One piece of Node's own work (an HTTP request, a fetch, a child process, a timer) as an op of the
-// runtime, so it gets the whole contract for free: ids, parents, the state table, snapshots,
-// Cancel from the debugger. Only the debugger sees it; the program never holds it.
+// process: it takes an id from the hub, publishes the same lifecycle messages as the runtime's ops
+// on `asyncinfo:lifecycle`, answers snapshots and the debugger's Cancel and Close. It is not an
+// IAsyncInfo object (the program never holds it), so it is kept light: one record per op, no
+// promise, no WeakRef, built for an HTTP server's request rate (docs/benchmarks.md).
+import * as dc from 'diagnostics_channel';
+import { LIFECYCLE_CHANNEL, type CommandResult, type OpSource } from '../../protocol/hub';
+import type { CreatedMessage, LifecycleMessage } from '../../protocol/messages';
+import { NOT_FOUND } from '../../protocol/messages';
 import { getHub } from '../../runtime/hub';
-import { AsyncOp, Kind } from '../../runtime/operation';
-import { FOREIGN_CANCELED, boundedAttributes, remoteWork, type Attributes, type Remote } from '../../runtime/remote';
+import { nowMicros } from '../../runtime/clock';
 
 const hub = getHub();
+const channel = dc.channel(LIFECYCLE_CHANNEL);
+const E_FAIL = 0x80004005 | 0;
+const MAX_NAME = 120;
+const MAX_ATTRIBUTES = 16;
+const MAX_STRING = 256;
 
 export type AttributeValue = string | number | boolean;
 
@@ -14,39 +24,40 @@ export interface NodeOpOptions {
   source: `node:${string}`;
   name: string;
   attributes: Record<string, AttributeValue | undefined>;
-  /** Acts on the real thing; the source then ends the op when the real thing stops. */
-  cancel: () => void;
   /**
-   * The op whose work started this one, when it is known better than the runtime would find it
-   * (0: none, whatever runs now; undefined: as the runtime finds it).
+   * Acts on the real thing; the source ends the op when the real thing stops, or this returns
+   * true when it stopped there and then (a timer cleared).
    */
+  cancel: () => boolean | void;
+  /** The op whose work started this one (0: none); by default the op running now. */
   parent?: number;
 }
 
-export class NodeOp implements Remote {
-  readonly source: `node:${string}`;
-  readonly canCancel = true;
-  readonly op: AsyncOp;
+const enum State { Started, Completed, Canceled, Error }
+
+export class NodeOp {
+  readonly id = hub.nextId();
+  private readonly t = nowMicros();
+  private readonly source: `node:${string}`;
+  private readonly name: string;
+  private readonly parent: number;
   private readonly attrs: Record<string, AttributeValue | undefined>;
-  private readonly onCancel: () => void;
-  private settle: ((outcome: { ok: boolean; value: unknown }) => void) | undefined;
-  private readonly work: Promise<unknown>;
+  private readonly onCancel: () => boolean | void;
+  private state = State.Started;
+  private cancel: { t: number; source: 'program' | 'client' } | undefined;
+  private endT = 0;
+  private message = '';
+  private canceling = false;
+  private endedWhileCanceling = false;
 
   constructor(options: NodeOpOptions) {
     this.source = options.source;
+    this.name = options.name.length > MAX_NAME ? `${options.name.slice(0, MAX_NAME - 1)}…` : options.name;
+    this.parent = options.parent ?? currentOp();
     this.attrs = options.attributes;
     this.onCancel = options.cancel;
-    this.work = new Promise<{ ok: boolean; value: unknown }>((resolve) => (this.settle = resolve))
-      .then((outcome) => (outcome.ok ? outcome.value : Promise.reject(outcome.value)));
-    this.op = withParent(options.parent, () => new AsyncOp(Kind.Operation, remoteWork, bounded(options.name), NodeOp, this));
-  }
-
-  get id(): number {
-    return this.op._id;
-  }
-
-  get attributes(): Attributes | undefined {
-    return boundedAttributes(this.attrs);
+    ops.started(this);
+    if (channel.hasSubscribers) channel.publish(this.created());
   }
 
   /** Later facts (a status code, an exit code): in every snapshot from now on. */
@@ -54,63 +65,155 @@ export class NodeOp implements Remote {
     this.attrs[key] = value;
   }
 
-  begin(): PromiseLike<unknown> {
-    return this.work;
-  }
-
-  cancel(): void {
-    this.onCancel();
-  }
-
-  close(): void {
-    // nothing to release: the real thing is the program's
-  }
-
   get ended(): boolean {
-    return this.settle === undefined;
+    return this.state !== State.Started;
   }
 
   completed(): void {
-    this.end(true, undefined);
+    this.end(State.Completed);
   }
 
   failed(message: string): void {
-    this.end(false, new Error(message));
+    this.message = message;
+    this.end(State.Error);
   }
 
   /** The program stopped it itself (clearTimeout): a cancel by the program. */
   canceledByProgram(): void {
-    this.end(true, FOREIGN_CANCELED);
+    if (this.state !== State.Started) return;
+    this.requestCancel('program');
+    this.end(State.Canceled);
   }
 
-  private end(ok: boolean, value: unknown): void {
-    const settle = this.settle;
-    this.settle = undefined;
-    settle?.({ ok, value });
+  /** The debugger's Cancel: acts on the real thing, which then ends the op (canceled: asked first). */
+  tryCancel(): CommandResult {
+    if (this.state !== State.Started || this.cancel !== undefined) return { ok: true };
+    let stopped: boolean | void;
+    this.canceling = true; // the real thing may end right inside onCancel (undici's abort does)
+    try {
+      stopped = this.onCancel();
+    } catch (error) {
+      return { ok: false, code: 'E_FAIL', message: error instanceof Error ? error.message : String(error) };
+    } finally {
+      this.canceling = false;
+    }
+    this.requestCancel('client');
+    if (stopped === true || this.endedWhileCanceling) this.end(State.Canceled);
+    return { ok: true };
+  }
+
+  /** The debugger's Close: a finished op (or one canceled, whose real work may still stop) leaves. */
+  tryClose(): CommandResult {
+    if (this.state === State.Started && this.cancel === undefined) {
+      return { ok: false, code: 'E_ILLEGAL_STATE_CHANGE', message: `operation ${this.id} is still running` };
+    }
+    if (this.state === State.Started) this.end(State.Canceled);
+    ops.closed(this);
+    if (channel.hasSubscribers) channel.publish({ type: 'closed', id: this.id, t: nowMicros() });
+    return { ok: true };
+  }
+
+  private requestCancel(source: 'program' | 'client'): void {
+    this.cancel = { t: nowMicros(), source };
+    if (channel.hasSubscribers) channel.publish({ type: 'cancelRequested', id: this.id, t: this.cancel.t, source });
+  }
+
+  /** The real thing ended; a cancel asked for before wins (as for the runtime's ops). */
+  private end(state: State): void {
+    if (this.state !== State.Started) return;
+    if (this.canceling) {
+      this.endedWhileCanceling = true; // it ends canceled once the cancel is said
+      return;
+    }
+    this.state = this.cancel !== undefined ? State.Canceled : state;
+    this.endT = nowMicros();
+    ops.ended(this);
+    if (channel.hasSubscribers) channel.publish(this.terminal());
+  }
+
+  snapshot(into: LifecycleMessage[]): void {
+    into.push(this.created());
+    if (this.cancel !== undefined) into.push({ type: 'cancelRequested', id: this.id, t: this.cancel.t, source: this.cancel.source });
+    if (this.state !== State.Started) into.push(this.terminal());
+  }
+
+  private created(): CreatedMessage {
+    const msg: CreatedMessage = {
+      type: 'created', id: this.id, t: this.t, kind: 'operation', name: this.name, parent: this.parent || null, site: null, source: this.source,
+    };
+    const attributes = bounded(this.attrs);
+    if (attributes !== undefined) msg.attributes = attributes;
+    return msg;
+  }
+
+  private terminal(): LifecycleMessage {
+    const { id, endT: t } = this;
+    if (this.state === State.Completed) return { type: 'completed', id, t };
+    if (this.state === State.Canceled) return { type: 'canceled', id, t };
+    return { type: 'error', id, t, errorCode: E_FAIL, message: this.message };
   }
 }
 
-const MAX_NAME = 120;
+/** The agent's Node ops: Started ones by id, finished ones (not closed) for late joiners, bounded. */
+class NodeOps implements OpSource {
+  private readonly live = new Map<number, NodeOp>();
+  private readonly finished = new Map<number, NodeOp>(); // insertion order: oldest first
+  private added = false;
 
-function bounded(name: string): string {
-  return name.length > MAX_NAME ? `${name.slice(0, MAX_NAME - 1)}…` : name;
-}
+  started(op: NodeOp): void {
+    if (!this.added) {
+      hub.addSource(this);
+      this.added = true;
+    }
+    this.live.set(op.id, op);
+  }
 
-/** Runs `make` with `parent` as the op whose work runs now (the innermost op wins in the runtime). */
-function withParent<T>(parent: number | undefined, make: () => T): T {
-  if (parent === undefined) return make();
-  const saved = hub.current;
-  const als = hub.settings.parents === 'async' ? hub.context() : undefined;
-  hub.current = parent;
-  try {
-    // hub.current 0 falls back to the async context: it must say "none" too.
-    return parent === 0 && als !== undefined && als.getStore() ? als.run(0, make) : make();
-  } finally {
-    hub.current = saved;
+  ended(op: NodeOp): void {
+    if (!this.live.delete(op.id)) return;
+    this.finished.set(op.id, op);
+    const keep = hub.settings.retainTerminal;
+    for (const id of this.finished.keys()) {
+      if (this.finished.size <= keep) break;
+      this.finished.delete(id);
+    }
+  }
+
+  closed(op: NodeOp): void {
+    this.live.delete(op.id);
+    this.finished.delete(op.id);
+  }
+
+  snapshot(into: LifecycleMessage[]): void {
+    const all = [...this.finished.values(), ...this.live.values()].sort((a, b) => a.id - b.id);
+    for (const op of all) op.snapshot(into);
+  }
+
+  cancel(id: number): CommandResult | undefined {
+    return (this.live.get(id) ?? this.finished.get(id))?.tryCancel();
+  }
+
+  close(id: number): CommandResult | undefined {
+    return (this.live.get(id) ?? this.finished.get(id))?.tryClose();
   }
 }
 
-/** The op that runs now (synchronously, or across awaits), as the runtime would find a parent. */
+const ops = new NodeOps();
+
+/** Attributes within the protocol's bounds: defined values only, 16 keys, strings cut to 256. */
+function bounded(input: Record<string, AttributeValue | undefined>): Record<string, AttributeValue> | undefined {
+  let out: Record<string, AttributeValue> | undefined;
+  let n = 0;
+  for (const key in input) {
+    let value = input[key];
+    if (value === undefined || (typeof value === 'number' && !Number.isFinite(value))) continue;
+    if (typeof value === 'string' && value.length > MAX_STRING) value = value.slice(0, MAX_STRING);
+    (out ??= {})[key] = value;
+    if (++n === MAX_ATTRIBUTES) break;
+  }
+  return out;
+}
+
+/** The op running now (synchronously, or across awaits with parents `async`), as the runtime finds a parent. */
 export function currentOp(): number {
   return hub.current || (hub.settings.parents === 'async' ? hub.context().getStore() ?? 0 : 0);
 }

@@ -58,7 +58,9 @@ function wrapSet(kind: string, set: SetTimer, clear: ClearTimer, minMs: number, 
         attributes: { delay: ms, repeats: !once },
         cancel: () => {
           clear(timer);
-          ended(timer, node!, () => node!.canceledByProgram());
+          ops.delete(timer);
+          liveTimers.delete(timer);
+          return true; // stopped: the op ends canceled now
         },
       });
       ops.set(timer, node);
