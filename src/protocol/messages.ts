@@ -46,9 +46,14 @@ export interface CreatedMessage {
 
 export interface ProgressMessage { type: 'progress'; id: number; t: Micros; value: unknown }
 export interface CancelRequestedMessage { type: 'cancelRequested'; id: number; t: Micros; source: 'program' | 'client' }
-export interface CompletedMessage { type: 'completed'; id: number; t: Micros }
-export interface CanceledMessage { type: 'canceled'; id: number; t: Micros }
-export interface ErrorMessage { type: 'error'; id: number; t: Micros; errorCode: number; message: string }
+/**
+ * Terminal messages may carry `attributes` learned while the op ran (an HTTP status code, an exit
+ * code): they add to, and replace keys of, those of `created` (an extension of v1).
+ */
+export interface CompletedMessage { type: 'completed'; id: number; t: Micros; attributes?: Attributes }
+export interface CanceledMessage { type: 'canceled'; id: number; t: Micros; attributes?: Attributes }
+export interface ErrorMessage { type: 'error'; id: number; t: Micros; errorCode: number; message: string; attributes?: Attributes }
+export type Attributes = Record<string, string | number | boolean>;
 export interface ClosedMessage { type: 'closed'; id: number; t: Micros }
 export interface DroppedMessage { type: 'dropped'; count: number; t: Micros }
 export interface SnapshotEndMessage { type: 'snapshotEnd'; t: Micros }

@@ -48,6 +48,8 @@ export class NodeOp {
   private endT = 0;
   private message = '';
   private canceling = false;
+  /** Attributes set after `created` went out. */
+  private late: Set<string> | undefined;
   private endedWhileCanceling = false;
 
   constructor(options: NodeOpOptions) {
@@ -60,9 +62,10 @@ export class NodeOp {
     if (channel.hasSubscribers) channel.publish(this.created());
   }
 
-  /** Later facts (a status code, an exit code): in every snapshot from now on. */
+  /** A later fact (a status code, an exit code): said with the op's end, and in snapshots. */
   set(key: string, value: AttributeValue | undefined): void {
     this.attrs[key] = value;
+    (this.late ??= new Set()).add(key);
   }
 
   get ended(): boolean {
@@ -148,9 +151,16 @@ export class NodeOp {
 
   private terminal(): LifecycleMessage {
     const { id, endT: t } = this;
-    if (this.state === State.Completed) return { type: 'completed', id, t };
-    if (this.state === State.Canceled) return { type: 'canceled', id, t };
-    return { type: 'error', id, t, errorCode: E_FAIL, message: this.message };
+    const msg: LifecycleMessage = this.state === State.Completed ? { type: 'completed', id, t }
+      : this.state === State.Canceled ? { type: 'canceled', id, t }
+        : { type: 'error', id, t, errorCode: E_FAIL, message: this.message };
+    if (this.late !== undefined) {
+      const late: Record<string, AttributeValue | undefined> = {};
+      for (const key of this.late) late[key] = this.attrs[key];
+      const attributes = bounded(late);
+      if (attributes !== undefined) msg.attributes = attributes;
+    }
+    return msg;
   }
 }
 

@@ -73,8 +73,9 @@ for (const node of NODES) {
       assert.strictEqual(server.canCancel, undefined, 'Cancel can act');
       assert.deepStrictEqual({ method: (server.attributes as any).method, url: (server.attributes as any).url }, { method: 'GET', url: '/ok' });
       assert.deepStrictEqual(outgoing.attributes, { method: 'GET', url: `http://127.0.0.1:${port}/ok` });
-      assert.strictEqual((await ended(client, server.id)).type, 'completed');
-      assert.strictEqual((await ended(client, outgoing.id)).type, 'completed');
+      const [serverEnd, outgoingEnd] = [await ended(client, server.id), await ended(client, outgoing.id)];
+      assert.deepStrictEqual([serverEnd.type, serverEnd.attributes], ['completed', { statusCode: 200 }], 'the status code comes with the end');
+      assert.deepStrictEqual([outgoingEnd.type, outgoingEnd.attributes], ['completed', { statusCode: 200 }]);
       await work.event((e) => e.get === 'end', 'the response read to its end');
       assert.ok(!JSON.stringify(client.messages).includes('secret'), 'the query stays out of names');
     });
@@ -107,6 +108,7 @@ for (const node of NODES) {
       const end = await ended(client, child.id);
       assert.strictEqual(end.type, 'error');
       assert.strictEqual(end.message, 'exited with code 3');
+      assert.deepStrictEqual(end.attributes, { exitCode: 3 });
       await work.call('spawnMissing');
       const missing = await created(client, 'node:child-process', 'spawn program-of-the-test');
       assert.match((await ended(client, missing.id)).message as string, /could not start: ENOENT/);
