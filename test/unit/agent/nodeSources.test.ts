@@ -1,7 +1,7 @@
 // Issue 10: Node's own work as ops (operation-sources.md §3). A plain Node program (nodeWork.js)
 // serves HTTP on loopback, requests, fetches, spawns and sets timers for real, with the agent
 // preloaded and ASYNCINFO_NODE set; a real client reads the agent's stream and cancels. Run on the
-// machine's Node and on the Node 24 the harness installs.
+// machine's Node (20), on Node 22 and on the Node 24 the harness installs.
 import * as assert from 'assert';
 import { fork } from 'child_process';
 import * as path from 'path';
@@ -38,6 +38,7 @@ function ended(client: Client, id: unknown): Promise<Message> {
 
 const NODES: Array<{ label: string; execPath: () => Promise<string> }> = [
   { label: `Node ${process.versions.node.split('.')[0]} (this machine's)`, execPath: async () => process.execPath },
+  { label: 'Node 22 (installed once from the npm registry)', execPath: async () => (await ensureNode(22)).node },
   { label: 'Node 24 (the harness installs it)', execPath: async () => (await ensureNode(24)).node },
 ];
 
