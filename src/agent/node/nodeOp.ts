@@ -164,10 +164,15 @@ export class NodeOp {
   }
 }
 
-/** The agent's Node ops: Started ones by id, finished ones (not closed) for late joiners, bounded. */
+/**
+ * The agent's Node ops: Started ones by id; the newest finished ones (not closed) for late joiners,
+ * in a ring of ASYNCINFO_RETAIN slots (a Map trimmed from its front would walk its deleted
+ * entries on every trim).
+ */
 class NodeOps implements OpSource {
   private readonly live = new Map<number, NodeOp>();
-  private readonly finished = new Map<number, NodeOp>(); // insertion order: oldest first
+  private ring: Array<NodeOp | undefined> = [];
+  private next = 0;
   private added = false;
 
   started(op: NodeOp): void {
@@ -180,30 +185,48 @@ class NodeOps implements OpSource {
 
   ended(op: NodeOp): void {
     if (!this.live.delete(op.id)) return;
-    this.finished.set(op.id, op);
     const keep = hub.settings.retainTerminal;
-    for (const id of this.finished.keys()) {
-      if (this.finished.size <= keep) break;
-      this.finished.delete(id);
-    }
+    if (this.ring.length !== keep) this.resize(keep);
+    if (keep === 0) return;
+    this.ring[this.next] = op;
+    this.next = (this.next + 1) % keep;
   }
 
   closed(op: NodeOp): void {
     this.live.delete(op.id);
-    this.finished.delete(op.id);
+    const i = this.ring.indexOf(op);
+    if (i !== -1) this.ring[i] = undefined;
   }
 
   snapshot(into: LifecycleMessage[]): void {
-    const all = [...this.finished.values(), ...this.live.values()].sort((a, b) => a.id - b.id);
+    const all = [...this.live.values()];
+    for (const op of this.ring) if (op !== undefined) all.push(op);
+    all.sort((a, b) => a.id - b.id);
     for (const op of all) op.snapshot(into);
   }
 
   cancel(id: number): CommandResult | undefined {
-    return (this.live.get(id) ?? this.finished.get(id))?.tryCancel();
+    return this.find(id)?.tryCancel();
   }
 
   close(id: number): CommandResult | undefined {
-    return (this.live.get(id) ?? this.finished.get(id))?.tryClose();
+    return this.find(id)?.tryClose();
+  }
+
+  private find(id: number): NodeOp | undefined {
+    return this.live.get(id) ?? this.ring.find((op) => op?.id === id);
+  }
+
+  /** The retention setting changed (AsyncInfo.configure): keep the newest that fit. */
+  private resize(keep: number): void {
+    const newest: NodeOp[] = [];
+    for (let k = 1; k <= this.ring.length; k++) {
+      const op = this.ring[(this.next - k + this.ring.length) % this.ring.length];
+      if (op !== undefined && newest.length < keep) newest.push(op);
+    }
+    this.ring = newest.reverse();
+    this.next = this.ring.length % Math.max(keep, 1);
+    this.ring.length = keep;
   }
 }
 
