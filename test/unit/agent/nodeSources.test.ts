@@ -204,6 +204,31 @@ for (const node of NODES) {
       assert.ok(!client.messages.some((m) => m.type === 'created' && m.name === 'setTimeout 50ms'));
     });
 
+    it('a resync gets pending ops and the newest ASYNCINFO_RETAIN finished ones; Close takes a finished one, refuses a running one', async () => {
+      const { work, client } = await start({ ASYNCINFO_NODE: 'http-server', ASYNCINFO_RETAIN: '2' });
+      for (const p of ['/ok?1', '/ok?2', '/ok?3']) {
+        await work.call('get', { path: p });
+        await work.event((e) => e.get === 'end' && e.path === p, `the answer to ${p}`);
+      }
+      await work.call('get', { path: '/hang' });
+      const hang = await created(client, 'node:http-server', 'GET /hang');
+      const from = client.messages.length;
+      await client.request({ type: 'resync', req: 'r' });
+      const snapshot = client.messages.slice(from);
+      const names = snapshot.filter((m) => m.type === 'created').map((m) => m.name);
+      assert.deepStrictEqual(names, ['GET /ok', 'GET /ok', 'GET /hang'], 'two finished (the newest) and the pending one');
+      const finished = snapshot.filter((m) => m.type === 'completed');
+      assert.strictEqual(finished.length, 2);
+      assert.deepStrictEqual(finished[0].attributes, { statusCode: 200 });
+      const refused = await client.request({ type: 'close', id: hang.id, req: 1 });
+      assert.strictEqual((refused.error as any)?.code, 'E_ILLEGAL_STATE_CHANGE');
+      const closed = await client.request({ type: 'close', id: finished[1].id, req: 2 });
+      assert.strictEqual(closed.ok, true);
+      await client.waitForType('closed', { id: finished[1].id });
+      const gone = await client.request({ type: 'close', id: finished[1].id, req: 3 });
+      assert.strictEqual((gone.error as any)?.code, 'NOT_FOUND');
+    });
+
     it('with ASYNCINFO_NODE unset nothing is hooked: no wrapper, no channel subscriber', async () => {
       const off = await start({ ASYNCINFO_NODE: '' });
       const on = await start({ ASYNCINFO_NODE: 'all' });
