@@ -6,7 +6,7 @@ import type { ChildProcess } from 'child_process';
 import * as path from 'path';
 import { getSystemErrorName } from 'util';
 import { subscribe, type Subscription } from './channels';
-import { NodeOp, currentOp, quietly } from './nodeOp';
+import { NodeOp, currentOp, quietly, roomForNodeOp } from './nodeOp';
 
 export const KILL_AFTER_MS = 5000;
 
@@ -22,6 +22,7 @@ function made(child: ChildProcess): void {
 }
 
 function follow(child: ChildProcess, parent: number): void {
+  if (!roomForNodeOp()) return;
   const file = typeof child.spawnfile === 'string' ? child.spawnfile : '';
   const args = Array.isArray(child.spawnargs) ? child.spawnargs.slice(1).map(String) : [];
   const command = [file, ...args].join(' ');

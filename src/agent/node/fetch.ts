@@ -4,7 +4,7 @@
 // installed by the program alike. Cancel aborts the request as a lost connection would: the
 // program's fetch rejects (or its body stream errors) with an AbortError as the cause.
 import { pathOnly, subscribe, type Subscription } from './channels';
-import { NodeOp } from './nodeOp';
+import { NodeOp, roomForNodeOp } from './nodeOp';
 
 /** What the channels hand out of undici's request (a few fields, the same on Node 18 to 24). */
 interface UndiciRequest {
@@ -35,6 +35,7 @@ export function observeFetch(): Subscription[] {
 }
 
 function created(request: UndiciRequest): void {
+  if (!roomForNodeOp()) return;
   const method = typeof request.method === 'string' ? request.method : 'GET';
   const url = `${String(request.origin ?? '')}${pathOnly(request.path)}`;
   const node = new NodeOp({

@@ -5,7 +5,7 @@
 // AbortError, what the program sees when a request is aborted.
 import type { ClientRequest, IncomingMessage } from 'http';
 import { pathOnly, subscribe, type Subscription } from './channels';
-import { NodeOp } from './nodeOp';
+import { NodeOp, roomForNodeOp } from './nodeOp';
 
 const live = new WeakMap<object, NodeOp>();
 
@@ -21,7 +21,7 @@ export function observeHttpClient(): Subscription[] {
 }
 
 function started(request: ClientRequest): void {
-  if (live.has(request)) return;
+  if (live.has(request) || !roomForNodeOp()) return;
   const method = request.method ?? 'GET';
   const protocol = typeof request.protocol === 'string' ? request.protocol : 'http:';
   const host = request.getHeader('host') ?? request.host;

@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 import type { Socket } from 'net';
 import { pathOnly, subscribe, type Subscription } from './channels';
-import { NodeOp, enterOp } from './nodeOp';
+import { NodeOp, enterOp, roomForNodeOp } from './nodeOp';
 
 const live = new WeakMap<object, NodeOp>();
 
@@ -21,6 +21,7 @@ export function observeHttpServer(): Subscription[] {
 }
 
 function started(request: IncomingMessage, response: ServerResponse, socket: Socket): void {
+  if (!roomForNodeOp()) return;
   const method = request.method ?? 'GET';
   const path = pathOnly(request.url);
   const node = new NodeOp({

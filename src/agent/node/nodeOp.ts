@@ -16,6 +16,11 @@ const E_FAIL = 0x80004005 | 0;
 const MAX_NAME = 120;
 const MAX_ATTRIBUTES = 16;
 const MAX_STRING = 256;
+/**
+ * Started Node ops the agent follows at most: past it, new work goes unobserved (counted), so a
+ * program with unbounded pending work does not make the agent grow with it.
+ */
+export const MAX_LIVE_NODE_OPS = 100_000;
 
 export type AttributeValue = string | number | boolean;
 
@@ -170,7 +175,9 @@ export class NodeOp {
  * entries on every trim).
  */
 class NodeOps implements OpSource {
-  private readonly live = new Map<number, NodeOp>();
+  readonly live = new Map<number, NodeOp>();
+  /** Work not followed because MAX_LIVE_NODE_OPS were Started. */
+  unobserved = 0;
   private ring: Array<NodeOp | undefined> = [];
   private next = 0;
   private added = false;
@@ -231,6 +238,18 @@ class NodeOps implements OpSource {
 }
 
 const ops = new NodeOps();
+
+/** Whether one more piece of work can be followed; counts it when not. */
+export function roomForNodeOp(): boolean {
+  if (ops.live.size < MAX_LIVE_NODE_OPS) return true;
+  ops.unobserved++;
+  return false;
+}
+
+/** Started Node ops, and the work not followed for want of room. */
+export function nodeOpCounts(): { live: number; unobserved: number } {
+  return { live: ops.live.size, unobserved: ops.unobserved };
+}
 
 /** Attributes within the protocol's bounds: defined values only, 16 keys, strings cut to 256. */
 function bounded(input: Record<string, AttributeValue | undefined>): Record<string, AttributeValue> | undefined {

@@ -4,7 +4,7 @@
 // clear by the program is a cancel by the program; Cancel from the debugger clears it.
 import * as timers from 'timers';
 import type { Subscription } from './channels';
-import { NodeOp } from './nodeOp';
+import { NodeOp, roomForNodeOp } from './nodeOp';
 
 type Timer = NodeJS.Timeout;
 type SetTimer = (callback: (...args: unknown[]) => void, delay?: number, ...args: unknown[]) => Timer;
@@ -44,7 +44,7 @@ export function observeTimers(minMs: number): Subscription[] {
 function wrapSet(kind: string, set: SetTimer, clear: ClearTimer, minMs: number, once: boolean): SetTimer {
   return function (this: unknown, callback, delay, ...args) {
     const ms = Number(delay) || 0;
-    if (typeof callback !== 'function' || !(ms >= minMs)) return set.call(this, callback, delay, ...args);
+    if (typeof callback !== 'function' || !(ms >= minMs) || !roomForNodeOp()) return set.call(this, callback, delay, ...args);
     let node: NodeOp | undefined;
     const fired = function (this: unknown, ...callArgs: unknown[]): void {
       if (once && node !== undefined) ended(timer, node, () => node!.completed());
