@@ -1,6 +1,7 @@
 // The agent: takes the runtime's lifecycle events off diagnostics_channel, turns each into its
 // line at once (the program may mutate a progress value later), batches the lines, and hands one
-// batch per turn of the event loop to every receiver: clients and the trace file.
+// batch per turn of the event loop (at most one per FLUSH_INTERVAL_MS while events keep coming) to
+// every receiver: clients and the trace file.
 import * as dc from 'diagnostics_channel';
 import * as net from 'net';
 import * as fs from 'fs';
@@ -24,7 +25,7 @@ import { observeNodeSources } from './node/sources';
 import type { Outbox } from './outbox';
 import { TraceFile } from './traceFile';
 
-/** A batch this long (in characters) is handed over at once instead of at the end of the turn. */
+/** A batch this long (in characters) is handed over at once instead of when its flush is due. */
 export const FLUSH_CHARS = 64 * 1024;
 /**
  * Writes at most this often while events keep coming: each write is a system call and a wakeup
