@@ -17,7 +17,8 @@ interface UndiciRequest {
   completed?: unknown;
 }
 
-const live = new WeakMap<object, NodeOp>();
+/** Requests being followed, until they end (a Map: see httpServer.ts). */
+const live = new Map<object, NodeOp>();
 
 export function observeFetch(): Subscription[] {
   return [
@@ -26,12 +27,18 @@ export function observeFetch(): Subscription[] {
       const statusCode = (m.response as { statusCode?: unknown } | undefined)?.statusCode;
       if (typeof statusCode === 'number') live.get(m.request as object)?.set('statusCode', statusCode);
     }),
-    subscribe('undici:request:trailers', (m) => live.get(m.request as object)?.completed()),
+    subscribe('undici:request:trailers', (m) => take(m.request)?.completed()),
     subscribe('undici:request:error', (m) => {
       const message = (m.error as { message?: unknown } | undefined)?.message;
-      live.get(m.request as object)?.failed(typeof message === 'string' && message ? message : 'the request failed');
+      take(m.request)?.failed(typeof message === 'string' && message ? message : 'the request failed');
     }),
   ];
+}
+
+function take(request: unknown): NodeOp | undefined {
+  const node = live.get(request as object);
+  live.delete(request as object);
+  return node;
 }
 
 function created(request: UndiciRequest): void {

@@ -1,13 +1,14 @@
 // `http-client`: one op per outgoing `http`/`https` request, from `http.client.request.start`
-// (Node 16.18+) until its response body ends (`http.client.response.finish` says the response
-// came; its 'end' that the body was read). An error (`http.client.request.error` where Node 22.13+
+// (Node 18+) until its response body ends (`http.client.response.finish` says the response came
+// and its status; the request's 'close' with the response complete, that the body ended). An error (`http.client.request.error` where Node 22.13+
 // publishes it) or a close before the end ends it in Error. Cancel: `req.destroy()` with an
 // AbortError, what the program sees when a request is aborted.
 import type { ClientRequest, IncomingMessage } from 'http';
 import { pathOnly, subscribe, type Subscription } from './channels';
 import { NodeOp, roomForNodeOp } from './nodeOp';
 
-const live = new WeakMap<object, NodeOp>();
+/** Requests being followed, until their 'close' (a Map: see httpServer.ts). */
+const live = new Map<object, NodeOp>();
 
 export function observeHttpClient(): Subscription[] {
   return [
@@ -36,6 +37,7 @@ function started(request: ClientRequest): void {
   });
   live.set(request, node);
   request.once('close', () => {
+    live.delete(request);
     if (node.ended) return;
     const response = (request as ClientRequest & { res?: IncomingMessage | null }).res;
     if (response?.complete) node.completed();
@@ -44,10 +46,7 @@ function started(request: ClientRequest): void {
 }
 
 function responded(request: ClientRequest, response: IncomingMessage): void {
-  const node = live.get(request);
-  if (node === undefined) return;
-  node.set('statusCode', response.statusCode);
-  response.once('end', () => node.completed());
+  live.get(request)?.set('statusCode', response.statusCode);
 }
 
 /** What `AbortController.abort()` makes a request fail with. */

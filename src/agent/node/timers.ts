@@ -10,9 +10,8 @@ type Timer = NodeJS.Timeout;
 type SetTimer = (callback: (...args: unknown[]) => void, delay?: number, ...args: unknown[]) => Timer;
 type ClearTimer = (timer: unknown) => void;
 
-const ops = new WeakMap<object, NodeOp>();
-/** Timers with a live op, to find the one a program clears by its number (`+timer`). */
-const liveTimers = new Set<Timer>();
+/** Timers with a live op, until they fire or are cleared (a Map: see httpServer.ts). */
+const ops = new Map<Timer, NodeOp>();
 
 export function observeTimers(minMs: number): Subscription[] {
   const targets: Record<string, unknown>[] = [globalThis as unknown as Record<string, unknown>, timers as unknown as Record<string, unknown>];
@@ -59,12 +58,10 @@ function wrapSet(kind: string, set: SetTimer, clear: ClearTimer, minMs: number, 
         cancel: () => {
           clear(timer);
           ops.delete(timer);
-          liveTimers.delete(timer);
           return true; // stopped: the op ends canceled now
         },
       });
       ops.set(timer, node);
-      liveTimers.add(timer);
     } catch {
       // the timer runs unobserved
     }
@@ -87,14 +84,13 @@ function wrapClear(clear: ClearTimer): ClearTimer {
 
 function ended(timer: Timer, node: NodeOp, end: () => void): void {
   ops.delete(timer);
-  liveTimers.delete(timer);
   end();
 }
 
 /** The live timer a number names (`clearTimeout(+timer)`); only a program that used one asks. */
 function byNumber(id: unknown): Timer | undefined {
   if (typeof id !== 'number' && typeof id !== 'string') return undefined;
-  for (const timer of liveTimers) if (String(+timer) === String(id)) return timer;
+  for (const timer of ops.keys()) if (String(+timer) === String(id)) return timer;
   return undefined;
 }
 
