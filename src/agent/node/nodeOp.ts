@@ -47,7 +47,8 @@ export class NodeOp {
   private readonly name: string;
   private readonly parent: number;
   private readonly attrs: Record<string, AttributeValue | undefined>;
-  private readonly onCancel: () => boolean | void;
+  /** Dropped when the op ends: a finished op kept for late joiners must not hold the program's objects. */
+  private onCancel: (() => boolean | void) | undefined;
   private state = State.Started;
   private cancel: { t: number; source: 'program' | 'client' } | undefined;
   private endT = 0;
@@ -99,7 +100,7 @@ export class NodeOp {
     let stopped: boolean | void;
     this.canceling = true; // the real thing may end right inside onCancel (undici's abort does)
     try {
-      stopped = this.onCancel();
+      stopped = this.onCancel?.();
     } catch (error) {
       return { ok: false, code: 'E_FAIL', message: error instanceof Error ? error.message : String(error) };
     } finally {
@@ -135,6 +136,7 @@ export class NodeOp {
     }
     this.state = this.cancel !== undefined ? State.Canceled : state;
     this.endT = nowMicros();
+    this.onCancel = undefined;
     ops.ended(this);
     if (channel.hasSubscribers) channel.publish(this.terminal());
   }
