@@ -24,6 +24,7 @@ import { listen } from './listener';
 import { observeNodeSources } from './node/sources';
 import type { Outbox } from './outbox';
 import { TraceFile } from './traceFile';
+import { ownSetInterval, ownSetTimeout } from './ownTimers';
 
 /** A batch this long (in characters) is handed over at once instead of when its flush is due. */
 export const FLUSH_CHARS = 64 * 1024;
@@ -120,7 +121,7 @@ export class Agent implements ConnectionHost {
         this.flushScheduled = true;
         const wait = this.lastFlushAt + FLUSH_INTERVAL_MS - performance.now();
         if (wait <= 0) setImmediate(this.scheduledFlush);
-        else setTimeout(this.scheduledFlush, wait).unref(); // exit flushes what is left
+        else ownSetTimeout(this.scheduledFlush, wait).unref(); // exit flushes what is left
         this.hookExit();
       }
     } catch {
@@ -301,7 +302,7 @@ export class Agent implements ConnectionHost {
   /** While a write to a client is in flight, check now and then that the program has more to do. */
   private watchStuckWrites(): void {
     if (this.stuckTimer !== undefined) return;
-    this.stuckTimer = setInterval(() => guard(() => this.checkStuckWrites()), STUCK_CHECK_MS);
+    this.stuckTimer = ownSetInterval(() => guard(() => this.checkStuckWrites()), STUCK_CHECK_MS);
     this.stuckTimer.unref();
   }
 

@@ -1,5 +1,5 @@
 // `child-process`: one op per child the program starts, from Node's `child_process` channel
-// (published as the ChildProcess is made, Node 16.18+) to its exit: code 0 completes it; another
+// (published as the ChildProcess is made, Node 18+) to its exit: code 0 completes it; another
 // code, a signal or a spawn error ends it in Error, saying which. Cancel sends SIGTERM, then
 // SIGKILL 5 s later if the child still runs: the program sees its child killed by a signal.
 import type { ChildProcess } from 'child_process';
@@ -7,6 +7,7 @@ import * as path from 'path';
 import { getSystemErrorName } from 'util';
 import { subscribe, type Subscription } from './channels';
 import { NodeOp, currentOp, quietly, roomForNodeOp } from './nodeOp';
+import { ownSetTimeout } from '../ownTimers';
 
 export const KILL_AFTER_MS = 5000;
 
@@ -33,7 +34,7 @@ function follow(child: ChildProcess, parent: number): void {
     attributes: { pid: child.pid, command },
     cancel: () => {
       child.kill('SIGTERM');
-      killTimer = setTimeout(() => quietly(() => {
+      killTimer = ownSetTimeout(() => quietly(() => {
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       }), KILL_AFTER_MS);
       killTimer.unref(); // the program decides when it ends, not the agent

@@ -1,8 +1,9 @@
 // `http-client`: one op per outgoing `http`/`https` request, from `http.client.request.start`
-// (Node 18+) until its response body ends (`http.client.response.finish` says the response came
-// and its status; the request's 'close' with the response complete, that the body ended). An error (`http.client.request.error` where Node 22.13+
-// publishes it) or a close before the end ends it in Error. Cancel: `req.destroy()` with an
-// AbortError, what the program sees when a request is aborted.
+// (Node 18+) until its response body ends: `http.client.response.finish` says the response came
+// (and its status), the request's 'close' with its response complete that the body ended. An
+// error (`http.client.request.error`, where Node 22.13+ publishes it) or a close before the end
+// ends it in Error. Cancel: `req.destroy()` with an AbortError, what the program sees when a
+// request is aborted.
 import type { ClientRequest, IncomingMessage } from 'http';
 import { pathOnly, subscribe, type Subscription } from './channels';
 import { NodeOp, roomForNodeOp } from './nodeOp';

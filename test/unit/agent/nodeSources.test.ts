@@ -204,6 +204,15 @@ for (const node of NODES) {
       assert.ok(!client.messages.some((m) => m.type === 'created' && m.name === 'setTimeout 50ms'));
     });
 
+    it('the agent\'s own timers are never shown, even with every timer observed', async () => {
+      const { work, client } = await start({ ASYNCINFO_NODE: 'all', ASYNCINFO_TIMERS_MIN_MS: '0' });
+      // Events in quick succession: the agent's flushes then wait on a timer of its own.
+      await work.call('timerBurst', { n: 50, ms: 20 });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const timers = client.messages.filter((m) => m.type === 'created' && m.source === 'node:timers').map((m) => m.name);
+      assert.deepStrictEqual(timers, Array(50).fill('setTimeout 20ms'));
+    });
+
     it('a resync gets pending ops and the newest ASYNCINFO_RETAIN finished ones; Close takes a finished one, refuses a running one', async () => {
       const { work, client } = await start({ ASYNCINFO_NODE: 'http-server', ASYNCINFO_RETAIN: '2' });
       for (const p of ['/ok?1', '/ok?2', '/ok?3']) {
