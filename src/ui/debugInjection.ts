@@ -58,6 +58,6 @@ export class DebugInjection implements vscode.DebugConfigurationProvider, vscode
 }
 
 /** The setting's known sources (a hand-edited settings.json may hold anything). */
-function nodeOperations(value: unknown): NodeSource[] {
+export function nodeOperations(value: unknown): NodeSource[] {
   return Array.isArray(value) ? NODE_SOURCES.filter((source) => value.includes(source)) : [];
 }
