@@ -1,7 +1,7 @@
 // Every command, view, context key and setting id the extension contributes, in one place.
 // package.json declares the same ids; a unit test keeps the two in step.
 import { DEFAULT_WARNING_SETTINGS } from './core/warnings/rules';
-import type { ParentMode, SiteMode } from './protocol/environment';
+import type { NodeSource, ParentMode, SiteMode } from './protocol/environment';
 
 export const VIEW_ID = 'asyncOperations.view';
 export const OUTPUT_NAME = 'Async Operations';
@@ -42,6 +42,7 @@ export const enum Settings {
   InjectAgent = 'injectAgent',
   CreationSites = 'creationSites',
   Parents = 'parents',
+  NodeOperations = 'nodeOperations',
   MaxFinished = 'retention.maxFinished',
   FinishedTtlSeconds = 'retention.finishedSeconds',
   MaxExitedProcesses = 'retention.exitedProcesses',
@@ -59,6 +60,7 @@ export const SETTING_DEFAULTS: {
   [Settings.InjectAgent]: boolean;
   [Settings.CreationSites]: SiteMode;
   [Settings.Parents]: ParentMode;
+  [Settings.NodeOperations]: NodeSource[];
   [Settings.MaxFinished]: number;
   [Settings.FinishedTtlSeconds]: number;
   [Settings.MaxExitedProcesses]: number;
@@ -73,6 +75,8 @@ export const SETTING_DEFAULTS: {
   [Settings.InjectAgent]: true,
   [Settings.CreationSites]: 'frame',
   [Settings.Parents]: 'async',
+  // Timers are many: on only when asked for.
+  [Settings.NodeOperations]: ['http-server', 'http-client', 'fetch', 'child-process'],
   [Settings.MaxFinished]: 10_000,
   [Settings.FinishedTtlSeconds]: 0,
   [Settings.MaxExitedProcesses]: 20,

@@ -10,7 +10,7 @@ import { attachInteractively, type AttachArgs } from './ui/attachCommand';
 import { registerViewCommands } from './ui/commands';
 import { ContextKey } from './ui/contextKey';
 import { VsCodeDebugEvents } from './ui/debugEvents';
-import { DebugInjection } from './ui/debugInjection';
+import { DebugInjection, nodeOperations } from './ui/debugInjection';
 import { OperationsTree } from './ui/operationsTree';
 import { outputLogger } from './ui/outputLogger';
 import { revealOnFirstOperations } from './ui/revealOnFirstOps';
@@ -57,6 +57,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     agentPath,
     channel: () => server,
     enabled: () => config().get(Settings.InjectAgent, SETTING_DEFAULTS[Settings.InjectAgent]),
+    nodeSources: () => nodeOperations(config().get<unknown>(Settings.NodeOperations, SETTING_DEFAULTS[Settings.NodeOperations])),
   }, { maxExited: () => config().get(Settings.MaxExitedProcesses, SETTING_DEFAULTS[Settings.MaxExitedProcesses]) });
   subs.push(debugEvents, feed);
 

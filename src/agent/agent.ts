@@ -1,6 +1,7 @@
 // The agent: takes the runtime's lifecycle events off diagnostics_channel, turns each into its
 // line at once (the program may mutate a progress value later), batches the lines, and hands one
-// batch per turn of the event loop to every receiver: clients and the trace file.
+// batch per turn of the event loop (at most one per FLUSH_INTERVAL_MS while events keep coming) to
+// every receiver: clients and the trace file.
 import * as dc from 'diagnostics_channel';
 import * as net from 'net';
 import * as fs from 'fs';
@@ -20,11 +21,19 @@ import { onlyAgentKeepsAlive } from './idle';
 import { isAfter, Knowledge } from './knowledge';
 import { MAX_UNAUTHENTICATED } from './limits';
 import { listen } from './listener';
+import { observeNodeSources } from './node/sources';
 import type { Outbox } from './outbox';
 import { TraceFile } from './traceFile';
+import { ownSetInterval, ownSetTimeout } from './ownTimers';
 
-/** A batch this long (in characters) is handed over at once instead of at the end of the turn. */
+/** A batch this long (in characters) is handed over at once instead of when its flush is due. */
 export const FLUSH_CHARS = 64 * 1024;
+/**
+ * Writes at most this often while events keep coming: each write is a system call and a wakeup
+ * of the client, which cost more than the events themselves when every turn of the loop has a few
+ * (an HTTP server with Node's own work observed). Events after a quiet spell go out that turn.
+ */
+export const FLUSH_INTERVAL_MS = 4;
 /** How often a stuck write makes the agent check whether it alone keeps the program alive. */
 const STUCK_CHECK_MS = 500;
 
@@ -54,6 +63,8 @@ export class Agent implements ConnectionHost {
   private batch = '';
   private batchCount = 0;
   private flushScheduled = false;
+  /** performance.now() of the last scheduled flush. */
+  private lastFlushAt = -Infinity;
   private eventCount = 0;
   /** The newest op id seen created: ops after it are news to every receiver. */
   private lastId = 0;
@@ -73,7 +84,8 @@ export class Agent implements ConnectionHost {
 
   start(): void {
     this.channel.subscribe(this.onEvent);
-    const { channel, listen, trace } = this.config;
+    const { channel, listen, trace, node, timersMinMs } = this.config;
+    if (node.length > 0) observeNodeSources(node, timersMinMs); // for the program's whole life
     if (trace !== undefined) this.openTrace(trace);
     // After the program's main module has run its synchronous start: the connect request is not
     // among the resources it sees then, and still keeps the loop alive until the agent says hello.
@@ -107,7 +119,9 @@ export class Agent implements ConnectionHost {
       if (this.batch.length >= FLUSH_CHARS) this.flush();
       else if (!this.flushScheduled) {
         this.flushScheduled = true;
-        setImmediate(this.scheduledFlush);
+        const wait = this.lastFlushAt + FLUSH_INTERVAL_MS - performance.now();
+        if (wait <= 0) setImmediate(this.scheduledFlush);
+        else ownSetTimeout(this.scheduledFlush, wait).unref(); // exit flushes what is left
         this.hookExit();
       }
     } catch {
@@ -125,6 +139,7 @@ export class Agent implements ConnectionHost {
 
   private readonly scheduledFlush = (): void => {
     this.flushScheduled = false;
+    this.lastFlushAt = performance.now();
     guard(() => this.flush());
   };
 
@@ -287,7 +302,7 @@ export class Agent implements ConnectionHost {
   /** While a write to a client is in flight, check now and then that the program has more to do. */
   private watchStuckWrites(): void {
     if (this.stuckTimer !== undefined) return;
-    this.stuckTimer = setInterval(() => guard(() => this.checkStuckWrites()), STUCK_CHECK_MS);
+    this.stuckTimer = ownSetInterval(() => guard(() => this.checkStuckWrites()), STUCK_CHECK_MS);
     this.stuckTimer.unref();
   }
 

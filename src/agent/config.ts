@@ -1,6 +1,6 @@
 // The agent's settings, read once from the environment (see the protocol's "Starting the agent").
 import { parseAddress, type ChannelAddress } from '../protocol/address';
-import { ENV } from '../protocol/environment';
+import { DEFAULT_TIMERS_MIN_MS, ENV, nodeSourcesOf, type NodeSource } from '../protocol/environment';
 
 export interface AgentConfig {
   /** Connect out to this client (ASYNCINFO_CHANNEL). */
@@ -15,6 +15,10 @@ export interface AgentConfig {
   session: string | null;
   /** Say on stderr why the agent could not connect, listen or write (ASYNCINFO_DEBUG=1). */
   debug: boolean;
+  /** Node's own work shown as ops (ASYNCINFO_NODE); empty: nothing is hooked. */
+  node: NodeSource[];
+  /** The shortest timer delay the `timers` source shows (ASYNCINFO_TIMERS_MIN_MS). */
+  timersMinMs: number;
 }
 
 export { ENV };
@@ -52,10 +56,18 @@ export function readConfig(env: NodeJS.ProcessEnv, pid: number): AgentConfig | u
     trace,
     session: session ?? null,
     debug: env[ENV.debug] === '1',
+    node: nodeSourcesOf(env[ENV.node]),
+    timersMinMs: timersMinMs(env[ENV.timersMinMs]),
   };
 }
 
 /** Whether a child started with `env` would find work for its own agent. */
 export function childrenInherit(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env[ENV.channel] || env[ENV.listen] || env[ENV.trace]);
+}
+
+/** A non-negative number of milliseconds, else the default. */
+function timersMinMs(text: string | undefined): number {
+  const value = text?.trim() ? Number(text) : NaN;
+  return Number.isFinite(value) && value >= 0 ? value : DEFAULT_TIMERS_MIN_MS;
 }

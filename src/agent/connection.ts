@@ -8,6 +8,7 @@ import { MAX_LINE_BYTES } from '../protocol/messages';
 import { badRequest, parseRequest, reply, type ClientRequest } from './commands';
 import { AUTH_TIMEOUT_MS, MAX_BYTES_BEFORE_AUTH } from './limits';
 import { Outbox } from './outbox';
+import { ownSetTimeout } from './ownTimers';
 
 export type Command = Extract<ClientRequest, { kind: 'cancel' | 'close' | 'resync' | 'cancelMany' }>;
 
@@ -54,7 +55,7 @@ export class Connection {
 
   start(): void {
     if (this.requiredToken === undefined) return this.admit();
-    this.authTimer = setTimeout(() => guard(() => this.socket.destroy()), AUTH_TIMEOUT_MS);
+    this.authTimer = ownSetTimeout(() => guard(() => this.socket.destroy()), AUTH_TIMEOUT_MS);
     this.authTimer.unref();
   }
 

@@ -3,6 +3,7 @@
 // whose `created` never arrived (dropped events) makes a placeholder that `created` fills in.
 import type { CreatedMessage, LifecycleMessage, OpKind } from '../protocol/messages';
 import { encodeValue, MAX_VALUE_CHARS } from '../protocol/codec';
+import { MAX_ATTRIBUTES } from '../protocol/schema';
 import type { StringInterner } from './intern';
 import {
   CANCEL_BY_CLIENT, CANCEL_REQUESTED, CANCELED, CLOSED, COMPLETED, ERRORED, HAS_PROGRESS, NESTED, OpRecord, ORPHANED,
@@ -83,6 +84,10 @@ export function applyLifecycle(process: ProcessState, msg: LifecycleMessage, str
       if (record.bits & TERMINAL_MASK) return; // exactly one terminal per op: the first one stands
       record.bits |= msg.type === 'completed' ? COMPLETED : msg.type === 'canceled' ? CANCELED : ERRORED;
       record.endT = msg.t;
+      if (msg.attributes !== undefined) {
+        const details = record.details();
+        details.attributes = mergeAttributes(details.attributes, msg.attributes);
+      }
       if (msg.type === 'error') {
         const details = record.details();
         details.errorCode = msg.errorCode;
@@ -175,4 +180,21 @@ function addPlaceholder(process: ProcessState, id: number, t: number): OpRecord 
   record.bits |= PLACEHOLDER;
   process.insert(record);
   return record;
+}
+
+/** `created`'s attributes with those learned at the end: a key in both takes the later value; at most 16 keys. */
+function mergeAttributes(
+  before: Readonly<Record<string, string | number | boolean>> | undefined,
+  later: Readonly<Record<string, string | number | boolean>>,
+): Record<string, string | number | boolean> {
+  const merged: Record<string, string | number | boolean> = { ...before };
+  let count = Object.keys(merged).length;
+  for (const [key, value] of Object.entries(later)) {
+    if (!Object.prototype.hasOwnProperty.call(merged, key)) {
+      if (count === MAX_ATTRIBUTES) continue;
+      count++;
+    }
+    merged[key] = value;
+  }
+  return merged;
 }

@@ -23,6 +23,10 @@ export const ENV = {
   retain: 'ASYNCINFO_RETAIN',
   /** `1`: the agent says on stderr why it could not connect, listen or write (quiet otherwise). */
   debug: 'ASYNCINFO_DEBUG',
+  /** Node's own work shown as ops: a comma list of {@link NODE_SOURCES}, or `all` (unset: none). */
+  node: 'ASYNCINFO_NODE',
+  /** The shortest `setTimeout`/`setInterval` delay the `timers` source shows (default 1000). */
+  timersMinMs: 'ASYNCINFO_TIMERS_MIN_MS',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
@@ -35,6 +39,18 @@ export type SiteMode = (typeof SITE_MODES)[number];
 export const PARENT_MODES = ['async', 'sync'] as const;
 export type ParentMode = (typeof PARENT_MODES)[number];
 
+/** Node's own asynchronous work the agent can show as ops (operation-sources.md §3). */
+export const NODE_SOURCES = ['http-server', 'http-client', 'fetch', 'child-process', 'timers'] as const;
+export type NodeSource = (typeof NODE_SOURCES)[number];
+export const DEFAULT_TIMERS_MIN_MS = 1000;
+
+/** The sources an `ASYNCINFO_NODE` value names: `all`, or a comma list (unknown names are skipped). */
+export function nodeSourcesOf(value: string | undefined): NodeSource[] {
+  const names = (value ?? '').split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
+  if (names.includes('all')) return [...NODE_SOURCES];
+  return NODE_SOURCES.filter((source) => names.includes(source));
+}
+
 /** `globalThis[Symbol.for(AGENT_KEY)]` is set by a running agent; its presence stops a second copy. */
 export const AGENT_KEY = 'asyncinfo.agent.v1';
 
@@ -46,6 +62,8 @@ export interface AgentLaunchSettings {
   session: string;
   sites?: SiteMode;
   parents?: ParentMode;
+  /** Node's own work to show (ASYNCINFO_NODE); empty: none, the variable is set empty. */
+  node?: readonly string[];
 }
 
 /** The variables for {@link AgentLaunchSettings}; unset modes are left to the runtime's defaults. */
@@ -54,6 +72,7 @@ export function agentEnvironment(settings: AgentLaunchSettings): Partial<Record<
   if (settings.token) env[ENV.token] = settings.token;
   if (settings.sites) env[ENV.sites] = settings.sites;
   if (settings.parents) env[ENV.parents] = settings.parents;
+  if (settings.node) env[ENV.node] = settings.node.join(',');
   return env;
 }
 

@@ -46,15 +46,20 @@ export interface CreatedMessage {
 
 export interface ProgressMessage { type: 'progress'; id: number; t: Micros; value: unknown }
 export interface CancelRequestedMessage { type: 'cancelRequested'; id: number; t: Micros; source: 'program' | 'client' }
-export interface CompletedMessage { type: 'completed'; id: number; t: Micros }
-export interface CanceledMessage { type: 'canceled'; id: number; t: Micros }
+/**
+ * Terminal messages may carry `attributes` learned while the op ran (an HTTP status code, an exit
+ * code): they add to, and replace keys of, those of `created` (an extension of v1).
+ */
+export interface CompletedMessage { type: 'completed'; id: number; t: Micros; attributes?: Attributes }
+export interface CanceledMessage { type: 'canceled'; id: number; t: Micros; attributes?: Attributes }
 export interface ErrorMessage {
-  type: 'error'; id: number; t: Micros; errorCode: number; message: string;
+  type: 'error'; id: number; t: Micros; errorCode: number; message: string; attributes?: Attributes;
   /** `false` when nobody could see the error as it happened: no `completed` handler, no awaiter
    *  (`then` never called), no `toPromise`. Absent means someone could (or an older runtime). An
-   *  `observed` message follows if the program looks later (e.g. `await op` a tick after the error). */
+   *  `errorObserved` message follows if the program looks later (e.g. `await op` a tick after the error). */
   observed?: boolean;
 }
+export type Attributes = Record<string, string | number | boolean>;
 export interface ClosedMessage { type: 'closed'; id: number; t: Micros }
 /** Extension of v1: the program looked at an op whose `error` said `"observed": false` (a handler,
  *  an awaiter or `toPromise` came after the error). Sent at most once per op. */

@@ -52,6 +52,7 @@ const id: FieldRule = { check: isId, what: 'a numeric' };
 const str: FieldRule = { check: isString, what: 'a string' };
 const opt = (rule: FieldRule, what: string, fill?: () => unknown): FieldRule => ({ ...rule, what, optional: true, fill });
 const orNull = (rule: FieldRule, what: string, fill?: () => unknown): FieldRule => ({ ...opt(rule, what, fill), nullable: true });
+const attributes = opt({ check: isAttributes, what: '' }, `an object of at most ${MAX_ATTRIBUTES} strings, numbers or booleans`);
 const lifecycle = (severity: Severity, fields: Record<string, FieldRule> = {}): MessageSchema =>
   ({ role: 'lifecycle', severity, fields: { id, t: num, ...fields } });
 
@@ -80,15 +81,16 @@ export const MESSAGE_SCHEMAS: { readonly [T in AgentMessage['type']]: MessageSch
     stack: opt(str, 'a string'),
     source: opt(str, 'a string'),
     canCancel: opt({ check: (v) => typeof v === 'boolean', what: '' }, 'a boolean'),
-    attributes: opt({ check: isAttributes, what: '' }, `an object of at most ${MAX_ATTRIBUTES} strings, numbers or booleans`),
+    attributes,
   }),
   progress: lifecycle('trace', { value: { check: (v) => v !== undefined && withinDepth(v, MAX_VALUE_DEPTH), what: `a JSON value (nested at most ${MAX_VALUE_DEPTH} deep)` } }),
   cancelRequested: lifecycle('info', { source: opt({ check: (v) => v === 'program' || v === 'client', what: '' }, '"program" or "client"', () => 'program') }),
-  completed: lifecycle('debug'),
-  canceled: lifecycle('info'),
+  completed: lifecycle('debug', { attributes }),
+  canceled: lifecycle('info', { attributes }),
   error: lifecycle('warning', {
     errorCode: { check: isInteger, what: 'a numeric' },
     message: str,
+    attributes,
     // false: nothing could see the error as it happened (no completed handler, no awaiter, no
     // toPromise); `errorObserved` follows if the program looks later. Absent: someone could.
     observed: opt({ check: (v) => typeof v === 'boolean', what: '' }, 'a boolean'),

@@ -15,6 +15,7 @@ import { isAttachTarget, launchToken, rootOf, type DebugEvents, type DebugSessio
 import { cancelManyWhilePaused, commandWhilePaused, readPausedSnapshot } from '../transport/pausedReader';
 import { Resync } from '../transport/resync';
 import type { ChannelCredentials } from '../transport/channelServer';
+import type { NodeSource } from '../protocol/environment';
 
 /** Processes that exited or whose session ended kept in the view by default; the oldest beyond leave. */
 export const DEFAULT_MAX_EXITED = 20;
@@ -35,6 +36,8 @@ export interface AttachInjectionOptions {
   /** This window's channel, once it listens. */
   readonly channel: () => ChannelCredentials | undefined;
   readonly enabled: () => boolean;
+  /** Node's own work to show in an attached program (`asyncOperations.nodeOperations`). */
+  readonly nodeSources?: () => readonly NodeSource[];
 }
 
 /** A process this layer connected, for as long as it is in the store. */
@@ -218,7 +221,7 @@ export class OperationsFeed implements IDisposable {
     const token = randomUUID();
     this.sessions.set(token, { root: rootOf(session), injected: true });
     try {
-      const result = await loadAgentThroughDebugger(session, this.attachInjection.agentPath, channel, token);
+      const result = await loadAgentThroughDebugger(session, this.attachInjection.agentPath, channel, token, this.attachInjection.nodeSources?.());
       if (result !== 'ok') this.log.debug(`agent not loaded into "${session.name}": ${result}`);
     } catch (error) {
       this.log.debug(`agent not loaded into "${session.name}": ${(error as Error).message}`);

@@ -6,7 +6,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { DisposableList } from '../common/disposable';
 import { CONFIG_SECTION, SETTING_DEFAULTS, Settings } from '../contributions';
-import { agentEnvironment, ENV, withRequire } from '../protocol/environment';
+import { agentEnvironment, ENV, NODE_SOURCES, withRequire, type NodeSource } from '../protocol/environment';
 import type { ChannelCredentials } from '../transport/channelServer';
 import { launchNodeOptions } from '../transport/launchEnv';
 import { NODE_LAUNCH_TYPES } from '../transport/debugPort';
@@ -38,6 +38,7 @@ export class DebugInjection implements vscode.DebugConfigurationProvider, vscode
       session: randomUUID(),
       sites: settings.get(Settings.CreationSites, SETTING_DEFAULTS[Settings.CreationSites]),
       parents: settings.get(Settings.Parents, SETTING_DEFAULTS[Settings.Parents]),
+      node: nodeOperations(settings.get<unknown>(Settings.NodeOperations, SETTING_DEFAULTS[Settings.NodeOperations])),
     });
     // The launch config's own values (a session token, a mode) win over ours; the channel and its token are this window's.
     for (const [name, value] of Object.entries(wanted)) {
@@ -54,4 +55,9 @@ export class DebugInjection implements vscode.DebugConfigurationProvider, vscode
   dispose(): void {
     this.registrations.dispose();
   }
+}
+
+/** The setting's known sources (a hand-edited settings.json may hold anything). */
+export function nodeOperations(value: unknown): NodeSource[] {
+  return Array.isArray(value) ? NODE_SOURCES.filter((source) => value.includes(source)) : [];
 }

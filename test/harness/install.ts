@@ -94,3 +94,15 @@ async function installInto(prefix: string, label: string, specs: string[], env: 
   fs.renameSync(partial, prefix);
   progress.stop('done');
 }
+
+/**
+ * npm packages installed once into the cache folder `name` (a third-party suite the tests run):
+ * its node_modules folder.
+ */
+export async function ensurePackages(name: string, specs: string[]): Promise<string> {
+  const prefix = path.join(cacheDir, name);
+  const modules = path.join(prefix, 'node_modules');
+  if (fs.existsSync(modules)) return modules;
+  await installInto(prefix, `Installing ${specs.join(' ')} into ${path.relative(process.cwd(), prefix)}`, specs, withoutOuterNpm(process.env));
+  return modules;
+}

@@ -38,4 +38,21 @@ describe('operation store: sources of operations', () => {
     assert.deepEqual(ids('load source:promise'), [3]);
     store.dispose();
   });
+
+  it('adds the attributes an op learned while it ran (status code, exit code) from its terminal message, at most 16 keys', () => {
+    const store = new OperationStore({ coalesceMs: 0 });
+    store.addProcess('p', hello(), 'debug');
+    const child: CreatedMessage = { ...created(4, null, 'spawn node worker.js'), source: 'node:child-process', attributes: { pid: 42, command: 'node worker.js' } };
+    const many: CreatedMessage = { ...created(5, null, 'GET /many'), source: 'node:http-server', attributes: Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`k${i}`, i])) };
+    applyAll(store, 'p', [snapshotEnd(), fetchOp, child, many,
+      { type: 'completed', id: 2, t: 5, attributes: { status: 404 } },
+      { type: 'error', id: 4, t: 6, errorCode: -2147467259, message: 'exited with code 3', attributes: { exitCode: 3 } },
+      { type: 'completed', id: 5, t: 7, attributes: { k0: 'later', statusCode: 200 } }]);
+    assert.deepEqual(store.op('p', 2)!.attributes, { method: 'GET', status: 404 });
+    assert.deepEqual(store.op('p', 4)!.attributes, { pid: 42, command: 'node worker.js', exitCode: 3 });
+    const five = store.op('p', 5)!.attributes!;
+    assert.equal(Object.keys(five).length, 16, 'a 17th key is left out, so a recording of it stays valid');
+    assert.equal(five.k0, 'later');
+    store.dispose();
+  });
 });

@@ -10,6 +10,7 @@ import { attach, parseAttachAddress } from '../../../src/transport/attachClient'
 import { ChannelServer } from '../../../src/transport/channelServer';
 import { AGENT, Scope, waitUntil, type Program } from '../agent/harness';
 import { TestDebugger, TestSession } from './debugger';
+import type { NodeSource } from '../../../src/protocol/environment';
 
 describe('session layer', function () {
   this.timeout(30_000);
@@ -20,6 +21,7 @@ describe('session layer', function () {
   let feed: OperationsFeed;
   let received: ReceivedMessage[];
   let maxExited = DEFAULT_MAX_EXITED;
+  let nodeSources: NodeSource[] = [];
 
   beforeEach(async () => {
     scope = new Scope();
@@ -30,6 +32,7 @@ describe('session layer', function () {
       agentPath: AGENT,
       channel: () => server,
       enabled: () => true,
+      nodeSources: () => nodeSources,
     }, { maxExited: () => maxExited });
     received = [];
     feed.onDidReceive((m) => received.push(m));
@@ -38,6 +41,7 @@ describe('session layer', function () {
 
   afterEach(() => {
     maxExited = DEFAULT_MAX_EXITED;
+    nodeSources = [];
     feed.dispose();
     server.dispose();
     store.dispose();
@@ -151,6 +155,17 @@ describe('session layer', function () {
     await waitUntil(() => store.process(process.key)?.ended, 'the process to show as ended');
     assert.equal(inFeed(process.key), false);
     assert.equal((await program.call('roundTrip')).ok, true, 'the program runs on, unharmed');
+  });
+
+  it('an agent loaded through the debugger shows the Node work the setting asks for', async () => {
+    nodeSources = ['child-process'];
+    const program = await scope.program({}, []); // no agent preloaded
+    const root = debug.start(new TestSession('attach to app', undefined, { request: 'attach' }));
+    debug.start(new TestSession('app', program, { parent: root, target: true }));
+    const process = await waitUntil(() => store.processes().find((p) => p.hello.pid === program.pid), 'the injected agent to connect');
+    await program.call('spawn');
+    const child = await waitUntil(() => store.children(process.key, null, 0, 10).find((op) => op.source === 'node:child-process'), 'the child op');
+    assert.equal(child.name, 'spawn node child.js');
   });
 
   it('paused: the state is read through the debugger, Cancel goes through it, resuming returns to the channel', async () => {

@@ -30,9 +30,9 @@ describe('abuse: an older Node in a child process', function () {
   beforeEach(() => (scope = new Scope()));
   afterEach(() => scope.dispose());
 
-  it('runs a Node 14 program with the preload in NODE_OPTIONS, dormant or configured, and says nothing', () => {
+  it('runs a Node 14 program with the preload in NODE_OPTIONS, dormant or configured (Node\'s own work sources too), and says nothing', () => {
     const server = scope.file('c.sock');
-    const configs: Record<string, string>[] = [{}, { ASYNCINFO_CHANNEL: server, ASYNCINFO_TRACE: scope.file('t-%p'), ASYNCINFO_DEBUG: '1' }];
+    const configs: Record<string, string>[] = [{}, { ASYNCINFO_CHANNEL: server, ASYNCINFO_TRACE: scope.file('t-%p'), ASYNCINFO_DEBUG: '1', ASYNCINFO_NODE: 'all' }];
     for (const extra of configs) {
       const run = spawnSync(oldNode, ['-e', 'console.log(process.version, typeof globalThis[Symbol.for("asyncinfo.agent.v1")])'], {
         env: cleanEnv({ NODE_OPTIONS: `--require ${AGENT}`, ...extra }), encoding: 'utf8',
