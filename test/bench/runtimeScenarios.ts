@@ -39,7 +39,8 @@ async function lifecycle(n: number): Promise<void> {
 }
 
 export interface LifecycleResult {
-  baseNs: number; opNs: number; ratio: number; floorNs?: number; floorRatio?: number; hookedBaseNs?: number; events?: number;
+  baseNs: number; opNs: number; ratio: number; floorNs?: number; floorRatio?: number; opFloorRatio?: number;
+  hookedBaseNs?: number; hookedRatio?: number; events?: number;
 }
 
 async function measureLifecycle(mode: string): Promise<LifecycleResult> {
@@ -59,6 +60,7 @@ async function measureLifecycle(mode: string): Promise<LifecycleResult> {
     return {
       baseNs: median(base), opNs: median(ops), ratio: median(ops.map((o, i) => o / base[i])),
       floorNs: median(floors), floorRatio: median(floors.map((f, i) => f / base[i])),
+      opFloorRatio: median(ops.map((o, i) => o / floors[i])),
     };
   }
   // With a subscriber the async context (AsyncLocalStorage) may switch on promise hooks, which
@@ -78,11 +80,11 @@ async function measureLifecycle(mode: string): Promise<LifecycleResult> {
   }
   return {
     baseNs: median(base), opNs: median(ops), ratio: median(ops) / median(base),
-    hookedBaseNs: median(hooked), events: events / ((ROUNDS + 1) * PER_ROUND),
+    hookedBaseNs: median(hooked), hookedRatio: median(hooked) / median(base), events: events / ((ROUNDS + 1) * PER_ROUND),
   };
 }
 
-export interface HeapResult { bytesPerOp: number; bytesPerPendingPromise: number }
+export interface HeapResult { bytesPerOp: number; bytesPerOpFreshWork: number; bytesPerPendingPromise: number }
 
 async function measureHeap(): Promise<HeapResult> {
   const gc = (globalThis as unknown as { gc?: () => void }).gc;
@@ -102,12 +104,15 @@ async function measureHeap(): Promise<HeapResult> {
   };
   perItem(() => AsyncInfo.runAction(work)); // warm up: shapes, code
   const ops: number[] = [];
+  const fresh: number[] = [];
   const promises: number[] = [];
   for (let r = 0; r < 5; r++) {
     ops.push(perItem(() => AsyncInfo.runAction(work)));
+    // As programs write it: a new work closure per op, which the op keeps (it names the op).
+    fresh.push(perItem((i) => AsyncInfo.runAction(() => (i < 0 ? Promise.resolve() : gate))));
     promises.push(perItem(() => new Promise(() => {})));
   }
-  return { bytesPerOp: median(ops), bytesPerPendingPromise: median(promises) };
+  return { bytesPerOp: median(ops), bytesPerOpFreshWork: median(fresh), bytesPerPendingPromise: median(promises) };
 }
 
 async function main(): Promise<void> {
