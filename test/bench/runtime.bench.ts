@@ -43,7 +43,7 @@ export const bench: BenchModule = {
       {
         name: 'a plain `await new Promise(r => r(x))` while ops are observed with parents async vs unobserved', value: subscribed.hookedRatio!,
         unit: 'x', goal: 1.1,
-        note: `${subscribed.hookedBaseNs!.toFixed(0)} ns vs ${subscribed.baseNs.toFixed(0)} ns; every promise of the program pays the async context's promise hooks where AsyncLocalStorage has them (Node < 24)`,
+        note: `${subscribed.hookedBaseNs!.toFixed(0)} ns vs ${subscribed.unhookedBaseNs!.toFixed(0)} ns (interleaved rounds, the context disabled between); every promise of the program pays the async context's promise hooks where AsyncLocalStorage has them (Node < 24)`,
       },
       lifecycleRow('the same, as the extension debugs (sites frame, parents async)', debuggerLike),
       lifecycleRow('the same, a subscriber, sites off, parents sync', lean),

@@ -40,7 +40,7 @@ async function lifecycle(n: number): Promise<void> {
 
 export interface LifecycleResult {
   baseNs: number; opNs: number; ratio: number; floorNs?: number; floorRatio?: number; opFloorRatio?: number;
-  hookedBaseNs?: number; hookedRatio?: number; events?: number;
+  hookedBaseNs?: number; unhookedBaseNs?: number; hookedRatio?: number; events?: number;
 }
 
 async function measureLifecycle(mode: string): Promise<LifecycleResult> {
@@ -74,13 +74,21 @@ async function measureLifecycle(mode: string): Promise<LifecycleResult> {
   await lifecycle(PER_ROUND);
   const ops: number[] = [];
   const hooked: number[] = [];
+  const unhooked: number[] = [];
+  const context = (globalThis as unknown as Record<symbol, { context(): { disable(): void } }>)[Symbol.for('asyncinfo.hub.v1')].context();
   for (let r = 0; r < ROUNDS; r++) {
     ops.push(await nsPerIteration(lifecycle, PER_ROUND));
     hooked.push(await nsPerIteration(baseline, PER_ROUND));
+    // The same machine state without the async context (the next observed op turns it on again):
+    // the plain-await ratio per round, not against a baseline taken minutes earlier.
+    context.disable();
+    unhooked.push(await nsPerIteration(baseline, PER_ROUND));
+    await lifecycle(100);
   }
   return {
     baseNs: median(base), opNs: median(ops), ratio: median(ops) / median(base),
-    hookedBaseNs: median(hooked), hookedRatio: median(hooked) / median(base), events: events / ((ROUNDS + 1) * PER_ROUND),
+    hookedBaseNs: median(hooked), unhookedBaseNs: median(unhooked), hookedRatio: median(hooked.map((h, i) => h / unhooked[i])),
+    events: events / ((ROUNDS + 1) * PER_ROUND + ROUNDS * 100),
   };
 }
 
