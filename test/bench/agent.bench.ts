@@ -61,8 +61,9 @@ interface LifecycleResult { otelNs: number; opNs: number; ratio: number; dropped
 async function lifecycleRow(sites: string): Promise<BenchRow> {
   const { result: r, lines } = await runWithClient<LifecycleResult>('lifecycle', { ASYNCINFO_SITES: sites });
   return {
-    name: `op lifecycle (run, await, close; 3 events) with a client reading every event, sites ${sites}, vs OpenTelemetry span start+end`,
-    value: r.ratio, unit: 'x', goal: 0.5,
+    name: `op lifecycle (run, await, close; 3 events) with a client reading every event, sites ${sites}, parents async, vs OpenTelemetry span start+end`,
+    // Issue 15's goals: at most OpenTelemetry's price as the extension debugs, half of it without sites.
+    value: r.ratio, unit: 'x', goal: sites === 'off' ? 0.5 : 1.0,
     note: `op ${r.opNs.toFixed(0)} ns vs span ${r.otelNs.toFixed(0)} ns of process CPU time, batch processor, discarding exporter; ${lines} lines parsed by the client, ${r.dropped} dropped`,
   };
 }
