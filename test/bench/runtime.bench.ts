@@ -25,6 +25,7 @@ export const bench: BenchModule = {
     const subscribed = runScenario<LifecycleResult>(scenarios, ['lifecycle', 'subscriber']);
     const lean = runScenario<LifecycleResult>(scenarios, ['lifecycle', 'subscriber-lean']);
     const debuggerLike = runScenario<LifecycleResult>(scenarios, ['lifecycle', 'subscriber-debugger']);
+    const underInspector = runScenario<LifecycleResult>(scenarios, ['lifecycle', 'subscriber-inspector']);
     const heap = runScenario<HeapResult>(scenarios, ['heap'], ['--expose-gc']);
     const foreign = runScenario<ForeignLifecycleResult>(foreignScenarios, ['lifecycle']);
     const foreignHeap = runScenario<ForeignHeapResult>(foreignScenarios, ['heap'], ['--expose-gc']);
@@ -46,6 +47,7 @@ export const bench: BenchModule = {
         note: `${subscribed.hookedBaseNs!.toFixed(0)} ns vs ${subscribed.unhookedBaseNs!.toFixed(0)} ns (interleaved rounds, the context disabled between); every promise of the program pays the async context's promise hooks where AsyncLocalStorage has them (Node < 24)`,
       },
       lifecycleRow('the same, as the extension debugs (sites frame, parents async)', debuggerLike),
+      lifecycleRow('the same with a debugger attached (inspector open, Runtime enabled, as in a VS Code debug session)', underInspector),
       lifecycleRow('the same, a subscriber, sites off, parents sync', lean),
       {
         name: 'heap per live (Started) op', value: heap.bytesPerOp, unit: 'bytes', goal: 250,

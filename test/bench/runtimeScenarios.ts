@@ -1,5 +1,5 @@
 // The runtime's benchmark scenarios, each run in a fresh node by runtime.bench.ts:
-//   node runtimeScenarios.js lifecycle none|subscriber|subscriber-lean
+//   node runtimeScenarios.js lifecycle none|subscriber|subscriber-lean|subscriber-debugger|subscriber-inspector
 //   node --expose-gc runtimeScenarios.js heap
 import * as dc from 'node:diagnostics_channel';
 import * as path from 'node:path';
@@ -68,7 +68,15 @@ async function measureLifecycle(mode: string): Promise<LifecycleResult> {
   const base: number[] = [];
   for (let r = 0; r < ROUNDS; r++) base.push(await nsPerIteration(baseline, PER_ROUND));
   if (mode === 'subscriber-lean') AsyncInfo.configure({ sites: 'off', parents: 'sync' });
-  if (mode === 'subscriber-debugger') AsyncInfo.configure({ sites: 'frame', parents: 'async' });
+  if (mode === 'subscriber-debugger' || mode === 'subscriber-inspector') AsyncInfo.configure({ sites: 'frame', parents: 'async' });
+  if (mode === 'subscriber-inspector') {
+    // As in a VS Code debug session: an inspector open with Runtime enabled (js-debug enables it).
+    const inspector = require('node:inspector') as typeof import('node:inspector');
+    inspector.open(0, '127.0.0.1', false);
+    const session = new inspector.Session();
+    session.connect();
+    session.post('Runtime.enable');
+  }
   let events = 0;
   dc.subscribe(runtime.LIFECYCLE_CHANNEL, () => { events++; });
   await lifecycle(PER_ROUND);
