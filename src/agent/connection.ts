@@ -38,7 +38,7 @@ export class Connection {
     onIdle?: (idle: boolean) => void,
   ) {
     this.outbox = new Outbox(
-      (text, done) => this.write(text, done),
+      (text, done, early) => this.write(text, done, early),
       host.now,
       (behind) => (behind ? socket.pause() : socket.resume()),
       onIdle,
@@ -65,9 +65,22 @@ export class Connection {
     this.host.admit(this);
   }
 
-  private write(text: string, done: (error?: unknown) => void): void {
-    if (this.socket.destroyed) return done(new Error('closed'));
-    this.socket.write(text, done);
+  private write(text: string, done: (error?: unknown) => void, early: boolean): void {
+    const socket = this.socket;
+    if (socket.destroyed) return done(new Error('closed'));
+    let handedOver = false;
+    socket.write(text, (error) => {
+      if (!handedOver) done(error);
+    });
+    // The kernel took it all at once (the usual case for a client that keeps up): nothing of it is
+    // ours to hold, so the next batch may follow in this same turn. Node tells the write's callback
+    // only after the program's microtasks run out, and a burst of ops (a server catching up after
+    // a stall) would otherwise fill the outbox and drop events although the client reads them all.
+    // Live events only: a snapshot stays in flight until written, so resyncs meanwhile share it.
+    if (early && socket.writableLength === 0 && !socket.destroyed) {
+      handedOver = true;
+      done();
+    }
   }
 
   /** Before `auth`, reads no more than its budget: what follows a valid auth is read as commands. */

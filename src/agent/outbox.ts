@@ -11,8 +11,12 @@
  */
 export const MAX_BUFFERED_CHARS = 1024 * 1024;
 
-/** Writes `text`; calls `done` once it is handed over (or failed: then nothing more is written). */
-export type WriteFn = (text: string, done: (error?: unknown) => void) => void;
+/**
+ * Writes `text`; calls `done` once it is handed over (or failed: then nothing more is written).
+ * `early`: live events only, which may count as handed over once the kernel has them, even before
+ * Node says so (a snapshot stays in flight until written: resyncs meanwhile share it).
+ */
+export type WriteFn = (text: string, done: (error?: unknown) => void, early: boolean) => void;
 
 export class Outbox {
   private queue: string[] = [];
@@ -20,6 +24,8 @@ export class Outbox {
   private inFlightChars = 0;
   private droppedCount = 0;
   private closed = false;
+  /** The queue holds text that must arrive (snapshot, replies), not only live events. */
+  private queueHasSends = false;
   private behind = false;
   private busy = false;
   /** Most text ever held at once, for the stats. */
@@ -57,17 +63,22 @@ export class Outbox {
       this.totalDropped += count;
       return;
     }
-    this.send(text);
+    this.enqueue(text, true);
   }
 
   /** Text that must arrive: hello, snapshot, replies. */
   send(text: string): void {
+    this.enqueue(text, false);
+  }
+
+  private enqueue(text: string, live: boolean): void {
     if (this.closed) return;
     this.acceptedChars += text.length;
-    if (this.inFlightChars === 0) this.start(text);
+    if (this.inFlightChars === 0) this.start(text, live);
     else {
       this.queue.push(text);
       this.queuedChars += text.length;
+      if (!live) this.queueHasSends = true;
       this.track();
     }
   }
@@ -77,6 +88,7 @@ export class Outbox {
     this.closed = true;
     this.queue = [];
     this.queuedChars = 0;
+    this.queueHasSends = false;
   }
 
   /** What is queued and not yet written, taken out (for a last synchronous write at exit). */
@@ -84,6 +96,7 @@ export class Outbox {
     const text = this.queue.join('');
     this.queue = [];
     this.queuedChars = 0;
+    this.queueHasSends = false;
     return text;
   }
 
@@ -96,14 +109,14 @@ export class Outbox {
     return `${text}{"type":"dropped","count":${count},"t":${this.now()}}\n`;
   }
 
-  private start(text: string): void {
+  private start(text: string, live: boolean): void {
     if (this.inFlightChars === 0 && !this.busy) {
       this.busy = true;
       this.onIdle(false);
     }
     this.inFlightChars = text.length;
     this.track();
-    this.write(text, (error) => this.written(error));
+    this.write(text, (error) => this.written(error), live);
   }
 
   private written(error: unknown): void {
@@ -113,7 +126,8 @@ export class Outbox {
     if (error !== undefined && error !== null) this.close();
     if (this.closed) return this.idle();
     if (this.queuedChars > 0) {
-      this.start(this.takeQueued());
+      const live = !this.queueHasSends;
+      this.start(this.takeQueued(), live);
       return;
     }
     if (this.droppedCount > 0) {
@@ -121,7 +135,7 @@ export class Outbox {
       this.droppedCount = 0;
       const dropped = `{"type":"dropped","count":${count},"t":${this.now()}}\n`;
       this.acceptedChars += dropped.length;
-      this.start(dropped);
+      this.start(dropped, false);
       return;
     }
     if (this.behind) {

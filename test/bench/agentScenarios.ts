@@ -2,9 +2,10 @@
 // preloaded and connected to the bench process, which reads and parses every line:
 //   node --require dist/agent.js agentScenarios.js lifecycle|throughput|memory
 //   node agentScenarios.js lifecycle-bare   (no agent: a no-op subscriber, the runtime's share)
+//   node [--require dist/agent.js] agentScenarios.js soak <seconds> <ops>   (paced ops, loop delay)
 // Each prints one line of JSON.
 import * as dc from 'node:diagnostics_channel';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import * as path from 'node:path';
 import type * as Runtime from '../../src/runtime/index';
 import { median } from './stats';
@@ -13,11 +14,12 @@ const { AsyncInfo }: typeof Runtime = require(path.resolve(__dirname, '../../../
 
 interface AgentStats { connections: number; bufferedChars: number; maxBufferedChars: number; dropped: number; events: number }
 const bare = process.argv[2] === 'lifecycle-bare';
+const unobserved = process.argv[2] === 'soak' && !(Symbol.for('asyncinfo.agent.v1') in globalThis);
 if (bare) dc.subscribe('asyncinfo:lifecycle', () => {});
 function agentStats(): AgentStats {
   const agent = (globalThis as unknown as Record<symbol, { stats(): AgentStats } | undefined>)[Symbol.for('asyncinfo.agent.v1')];
   if (agent) return agent.stats();
-  if (bare) return { connections: 1, bufferedChars: 0, maxBufferedChars: 0, dropped: 0, events: 0 };
+  if (bare || unobserved) return { connections: 1, bufferedChars: 0, maxBufferedChars: 0, dropped: 0, events: 0 };
   throw new Error('the agent is not loaded');
 }
 
@@ -134,5 +136,49 @@ async function memory(): Promise<object> {
   return { heapGrowth: process.memoryUsage().heapUsed - before, maxBufferedChars: stats.maxBufferedChars, dropped: stats.dropped, events: stats.events };
 }
 
-const scenarios: Record<string, () => Promise<object>> = { lifecycle, 'lifecycle-bare': lifecycle, throughput, memory };
+/**
+ * A busy program over a long run: `total` ops paced evenly over `seconds`, as a server handles
+ * requests (each op awaits once inside its work, is awaited, then closed), while the event loop's
+ * delay is sampled. Run with and without the agent; the bench compares p99 delay and drops.
+ */
+async function soak(): Promise<object> {
+  const seconds = Number(process.argv[3]);
+  const total = Number(process.argv[4]);
+  await connected();
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  const one = async (i: number) => {
+    const op = AsyncInfo.runOperation(async () => {
+      await null;
+      return i;
+    });
+    await op;
+    op.close();
+  };
+  const cpuStart = process.cpuUsage();
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  let started = 0;
+  const running: Promise<void>[] = [];
+  delay.enable();
+  while (started < total) {
+    // Every millisecond, the ops due by now: the rate of a steady server, not a tight loop.
+    const due = Math.min(total, Math.ceil(((performance.now() - start) / (end - start)) * total));
+    running.length = 0;
+    while (started < due) running.push(one(started++));
+    await Promise.all(running);
+    await tick();
+  }
+  delay.disable();
+  const wallMs = performance.now() - start;
+  await drained();
+  const cpu = process.cpuUsage(cpuStart);
+  const stats = agentStats();
+  return {
+    ops: started, wallMs, cpuMs: (cpu.user + cpu.system) / 1000,
+    p99Ms: delay.percentile(99) / 1e6, maxMs: delay.max / 1e6, meanMs: delay.mean / 1e6,
+    rssMb: process.memoryUsage().rss / 2 ** 20, dropped: stats.dropped, events: stats.events,
+  };
+}
+
+const scenarios: Record<string, () => Promise<object>> = { lifecycle, 'lifecycle-bare': lifecycle, throughput, memory, soak };
 void scenarios[process.argv[2]]().then((result) => console.log(JSON.stringify(result)));

@@ -1,5 +1,6 @@
 // `npm run bench`: runs every benchmark module (`*.bench.js` in this folder) and prints a table.
-// `node out/test/bench/run.js runtime` runs only the modules whose area matches.
+// `node out/test/bench/run.js runtime` runs only the modules whose area matches;
+// `--soak-full` makes the agent's soak the full 120 s.
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { BenchModule, BenchRow } from './types';
@@ -24,7 +25,10 @@ function printTable(area: string, rows: BenchRow[]): void {
 }
 
 async function main(): Promise<void> {
-  const only = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  // --soak-full: the agent's soak runs the issue's full 120 s instead of 20 s.
+  if (args.includes('--soak-full')) process.env.BENCH_SOAK_FULL = '1';
+  const only = args.filter((a) => !a.startsWith('--'));
   const files = readdirSync(__dirname).filter((f) => f.endsWith('.bench.js')).sort();
   console.log(`node ${process.version}, ${process.platform}/${process.arch}, ${new Date().toISOString()}`);
   let failed = false;

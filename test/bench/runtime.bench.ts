@@ -25,6 +25,7 @@ export const bench: BenchModule = {
     const subscribed = runScenario<LifecycleResult>(scenarios, ['lifecycle', 'subscriber']);
     const lean = runScenario<LifecycleResult>(scenarios, ['lifecycle', 'subscriber-lean']);
     const debuggerLike = runScenario<LifecycleResult>(scenarios, ['lifecycle', 'subscriber-debugger']);
+    const underInspector = runScenario<LifecycleResult>(scenarios, ['lifecycle', 'subscriber-inspector']);
     const heap = runScenario<HeapResult>(scenarios, ['heap'], ['--expose-gc']);
     const foreign = runScenario<ForeignLifecycleResult>(foreignScenarios, ['lifecycle']);
     const foreignHeap = runScenario<ForeignHeapResult>(foreignScenarios, ['heap'], ['--expose-gc']);
@@ -35,12 +36,26 @@ export const bench: BenchModule = {
         name: 'floor of the design: a bare 6-field thenable object, no runtime', value: none.floorRatio!, unit: 'x',
         note: `${none.floorNs!.toFixed(0)} ns; what any plain-object op pays for \`await\` of a non-native thenable`,
       },
+      {
+        name: '`await runOperation(async () => x)` vs the floor, no subscriber', value: none.opFloorRatio!, unit: 'x', goal: 1.1,
+        note: `op ${none.opNs.toFixed(0)} ns vs floor ${none.floorNs!.toFixed(0)} ns, interleaved rounds`,
+      },
       lifecycleRow('the same, a subscriber gets every event (defaults: sites off, parents async)', subscribed),
+      {
+        name: 'a plain `await new Promise(r => r(x))` while ops are observed with parents async vs unobserved', value: subscribed.hookedRatio!,
+        unit: 'x', goal: 1.1,
+        note: `${subscribed.hookedBaseNs!.toFixed(0)} ns vs ${subscribed.unhookedBaseNs!.toFixed(0)} ns (interleaved rounds, the context disabled between); every promise of the program pays the async context's promise hooks where AsyncLocalStorage has them (Node < 24)`,
+      },
       lifecycleRow('the same, as the extension debugs (sites frame, parents async)', debuggerLike),
+      lifecycleRow('the same with a debugger attached (inspector open, Runtime enabled, as in a VS Code debug session)', underInspector),
       lifecycleRow('the same, a subscriber, sites off, parents sync', lean),
       {
         name: 'heap per live (Started) op', value: heap.bytesPerOp, unit: 'bytes', goal: 250,
         note: `work returns a shared pending promise, so this is the op's own cost; a bare pending Promise: ${heap.bytesPerPendingPromise.toFixed(0)} bytes`,
+      },
+      {
+        name: 'heap per live (Started) op, a fresh work closure per op', value: heap.bytesPerOpFreshWork, unit: 'bytes', goal: 250,
+        note: 'runAction(() => pending) with a new closure (capturing the loop index) each time, as programs write it; the op keeps its work to name it',
       },
       {
         name: '`await AsyncInfo.fromPromise(Promise.resolve(x))` vs `await runOperation(async () => x)`, no subscriber',

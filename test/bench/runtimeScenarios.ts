@@ -1,5 +1,5 @@
 // The runtime's benchmark scenarios, each run in a fresh node by runtime.bench.ts:
-//   node runtimeScenarios.js lifecycle none|subscriber|subscriber-lean
+//   node runtimeScenarios.js lifecycle none|subscriber|subscriber-lean|subscriber-debugger|subscriber-inspector
 //   node --expose-gc runtimeScenarios.js heap
 import * as dc from 'node:diagnostics_channel';
 import * as path from 'node:path';
@@ -39,7 +39,8 @@ async function lifecycle(n: number): Promise<void> {
 }
 
 export interface LifecycleResult {
-  baseNs: number; opNs: number; ratio: number; floorNs?: number; floorRatio?: number; hookedBaseNs?: number; events?: number;
+  baseNs: number; opNs: number; ratio: number; floorNs?: number; floorRatio?: number; opFloorRatio?: number;
+  hookedBaseNs?: number; unhookedBaseNs?: number; hookedRatio?: number; events?: number;
 }
 
 async function measureLifecycle(mode: string): Promise<LifecycleResult> {
@@ -59,6 +60,7 @@ async function measureLifecycle(mode: string): Promise<LifecycleResult> {
     return {
       baseNs: median(base), opNs: median(ops), ratio: median(ops.map((o, i) => o / base[i])),
       floorNs: median(floors), floorRatio: median(floors.map((f, i) => f / base[i])),
+      opFloorRatio: median(ops.map((o, i) => o / floors[i])),
     };
   }
   // With a subscriber the async context (AsyncLocalStorage) may switch on promise hooks, which
@@ -66,23 +68,39 @@ async function measureLifecycle(mode: string): Promise<LifecycleResult> {
   const base: number[] = [];
   for (let r = 0; r < ROUNDS; r++) base.push(await nsPerIteration(baseline, PER_ROUND));
   if (mode === 'subscriber-lean') AsyncInfo.configure({ sites: 'off', parents: 'sync' });
-  if (mode === 'subscriber-debugger') AsyncInfo.configure({ sites: 'frame', parents: 'async' });
+  if (mode === 'subscriber-debugger' || mode === 'subscriber-inspector') AsyncInfo.configure({ sites: 'frame', parents: 'async' });
+  if (mode === 'subscriber-inspector') {
+    // As in a VS Code debug session: an inspector open with Runtime enabled (js-debug enables it).
+    const inspector = require('node:inspector') as typeof import('node:inspector');
+    inspector.open(0, '127.0.0.1', false);
+    const session = new inspector.Session();
+    session.connect();
+    session.post('Runtime.enable');
+  }
   let events = 0;
   dc.subscribe(runtime.LIFECYCLE_CHANNEL, () => { events++; });
   await lifecycle(PER_ROUND);
   const ops: number[] = [];
   const hooked: number[] = [];
+  const unhooked: number[] = [];
+  const context = (globalThis as unknown as Record<symbol, { context(): { disable(): void } }>)[Symbol.for('asyncinfo.hub.v1')].context();
   for (let r = 0; r < ROUNDS; r++) {
     ops.push(await nsPerIteration(lifecycle, PER_ROUND));
     hooked.push(await nsPerIteration(baseline, PER_ROUND));
+    // The same machine state without the async context (the next observed op turns it on again):
+    // the plain-await ratio per round, not against a baseline taken minutes earlier.
+    context.disable();
+    unhooked.push(await nsPerIteration(baseline, PER_ROUND));
+    await lifecycle(100);
   }
   return {
     baseNs: median(base), opNs: median(ops), ratio: median(ops) / median(base),
-    hookedBaseNs: median(hooked), events: events / ((ROUNDS + 1) * PER_ROUND),
+    hookedBaseNs: median(hooked), unhookedBaseNs: median(unhooked), hookedRatio: median(hooked.map((h, i) => h / unhooked[i])),
+    events: events / ((ROUNDS + 1) * PER_ROUND + ROUNDS * 100),
   };
 }
 
-export interface HeapResult { bytesPerOp: number; bytesPerPendingPromise: number }
+export interface HeapResult { bytesPerOp: number; bytesPerOpFreshWork: number; bytesPerPendingPromise: number }
 
 async function measureHeap(): Promise<HeapResult> {
   const gc = (globalThis as unknown as { gc?: () => void }).gc;
@@ -102,12 +120,15 @@ async function measureHeap(): Promise<HeapResult> {
   };
   perItem(() => AsyncInfo.runAction(work)); // warm up: shapes, code
   const ops: number[] = [];
+  const fresh: number[] = [];
   const promises: number[] = [];
   for (let r = 0; r < 5; r++) {
     ops.push(perItem(() => AsyncInfo.runAction(work)));
+    // As programs write it: a new work closure per op, which the op keeps (it names the op).
+    fresh.push(perItem((i) => AsyncInfo.runAction(() => (i < 0 ? Promise.resolve() : gate))));
     promises.push(perItem(() => new Promise(() => {})));
   }
-  return { bytesPerOp: median(ops), bytesPerPendingPromise: median(promises) };
+  return { bytesPerOp: median(ops), bytesPerOpFreshWork: median(fresh), bytesPerPendingPromise: median(promises) };
 }
 
 async function main(): Promise<void> {

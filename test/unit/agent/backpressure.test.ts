@@ -47,4 +47,20 @@ describe('agent backpressure', () => {
     // Commands still answered.
     assert.strictEqual((await client.request({ type: 'cancel', id: 1, req: 'after' })).type, 'reply');
   });
+
+  it('loses nothing for a client that keeps reading when one turn of the program makes more than the bound', async () => {
+    // A server catching up after a stall makes its events in one turn: about 1.3 MiB here, past the
+    // 1 MiB bound. What the kernel takes at once is no longer held by the agent, so nothing is dropped.
+    const server = await scope.server({ path: scope.file('c.sock') });
+    const program = await scope.program({ ASYNCINFO_CHANNEL: server.address }, ['--require', AGENT]);
+    const client = await server.nextClient();
+    await client.waitForType('snapshotEnd');
+    const n = 3200;
+    await program.call('burst', { n, value: 'v'.repeat(200) });
+    await program.call('roundTrip');
+    const next = await client.waitFor((m) => m.type === 'dropped' || (m.type === 'created' && m.name === 'roundTrip'), 'the round trip');
+    assert.notStrictEqual(next.type, 'dropped', `${String(next.count)} events dropped`);
+    assert.strictEqual(client.messages.filter((m) => m.type === 'created' && m.name === 'burst').length, n);
+    assert.strictEqual((await program.call('stats')).agent.dropped, 0);
+  });
 });

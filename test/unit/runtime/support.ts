@@ -81,13 +81,13 @@ export function lineOfCaller(): { file: string; line: number } {
  */
 export function runInChild<R>(
   main: (runtime: RuntimeModule) => Promise<R> | R,
-  options: { flags?: string[]; env?: NodeJS.ProcessEnv } = {},
+  options: { flags?: string[]; env?: NodeJS.ProcessEnv; node?: string } = {},
 ): Promise<R> {
   const source = `const rt = require(${JSON.stringify(RUNTIME_PATH)});
 Promise.resolve((${main.toString()})(rt)).then(
   (r) => process.stdout.write('\\n@@result ' + JSON.stringify(r === undefined ? null : r) + '\\n'),
   (e) => { process.stdout.write('\\n@@error ' + JSON.stringify(String(e && e.stack || e)) + '\\n'); });`;
-  const child = spawn(process.execPath, [...(options.flags ?? []), '-e', source], {
+  const child = spawn(options.node ?? process.execPath, [...(options.flags ?? []), '-e', source], {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
