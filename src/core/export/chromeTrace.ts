@@ -1,0 +1,158 @@
+// Chrome Trace Event Format (the JSON Perfetto and chrome://tracing open) from op histories.
+// Each op is a slice on a lane of its process (lanes.ts): a complete slice ('X') once it ended, a
+// begin ('B') with no end while still pending (the viewers draw it to the trace's end, marked as
+// not ended); progress and cancel requests are instants ('i') on its lane, and a flow ('s' -> 'f')
+// runs from each parent's slice to its child's. Thread slices rather than async ('b'/'e') events,
+// because viewers bind flow arrows only to thread slices and nest only those; lanes keep the
+// overlapping async work apart. Timestamps are microseconds on one clock for every process
+// (their hello's timeOrigin), counted from the earliest process's origin.
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { describeHresult } from '../../protocol/hresults';
+import { assignLanes } from './lanes';
+import { processLabel, type OpHistory, type ProcessHistory } from './opHistory';
+
+/** One event of the format; `ph` is its phase. */
+export interface ChromeTraceEvent {
+  ph: 'X' | 'B' | 'i' | 's' | 'f' | 'M';
+  name: string;
+  pid: number;
+  tid: number;
+  ts?: number;
+  dur?: number;
+  cat?: string;
+  /** Instant scope: 't' (its lane), 'p' (its process). */
+  s?: 't' | 'p';
+  /** Flow id (unique in the file) and, on 'f', its binding point: the enclosing slice. */
+  id?: number;
+  bp?: 'e';
+  args?: Record<string, unknown>;
+}
+
+export const OP_CATEGORY = 'asyncinfo';
+export const FLOW_CATEGORY = 'asyncinfo.parent';
+
+/** Every event of the export, metadata first, then each process's ops in start order. */
+export function chromeTraceEvents(processes: readonly ProcessHistory[]): ChromeTraceEvent[] {
+  const events: ChromeTraceEvent[] = [];
+  const origin = Math.min(...processes.map((p) => p.hello.timeOrigin));
+  const usedPids = new Set<number>();
+  let nextFlow = 1;
+  for (const [sortIndex, process] of processes.entries()) {
+    const pid = uniquePid(process.hello.pid, usedPids);
+    // Every process on one clock: integer microseconds from the earliest origin.
+    const shift = Math.round((process.hello.timeOrigin - origin) * 1000);
+    const { laneOf, count } = assignLanes(process.ops);
+    events.push(
+      { ph: 'M', name: 'process_name', pid, tid: 0, args: { name: processLabel(process.hello) } },
+      { ph: 'M', name: 'process_labels', pid, tid: 0, args: { labels: `pid ${process.hello.pid}` } },
+      { ph: 'M', name: 'process_sort_index', pid, tid: 0, args: { sort_index: sortIndex } },
+    );
+    for (let lane = 0; lane < count; lane++) {
+      events.push(
+        { ph: 'M', name: 'thread_name', pid, tid: lane + 1, args: { name: `ops ${lane + 1}` } },
+        { ph: 'M', name: 'thread_sort_index', pid, tid: lane + 1, args: { sort_index: lane } },
+      );
+    }
+    const byId = new Map(process.ops.map((op) => [op.id, op]));
+    const ordered = [...process.ops].sort((a, b) => a.createdT - b.createdT || a.id - b.id);
+    for (const op of ordered) {
+      const tid = laneOf.get(op.id)! + 1;
+      const parent = op.parent === null ? undefined : byId.get(op.parent);
+      // The flow starts on the parent's slice (while it is open) before the child's slice begins,
+      // so a viewer binds it to the parent even when the child nests on the same lane.
+      const flow = parent ? nextFlow++ : 0;
+      if (parent) {
+        const from = Math.min(Math.max(op.createdT, parent.createdT), parent.endT ?? Infinity);
+        events.push({ ph: 's', name: 'created', cat: FLOW_CATEGORY, id: flow, pid, tid: laneOf.get(parent.id)! + 1, ts: from + shift });
+      }
+      events.push(sliceOf(op, pid, tid, shift));
+      if (parent) events.push({ ph: 'f', bp: 'e', name: 'created', cat: FLOW_CATEGORY, id: flow, pid, tid, ts: op.createdT + shift });
+      for (const mark of op.progress) {
+        events.push({ ph: 'i', s: 't', name: 'progress', cat: OP_CATEGORY, pid, tid, ts: clampInto(op, mark.t) + shift, args: { op: op.id, value: mark.value } });
+      }
+      if (op.cancel) {
+        events.push({
+          ph: 'i', s: 't', name: 'cancel requested', cat: OP_CATEGORY, pid, tid, ts: clampInto(op, op.cancel.t) + shift,
+          args: { op: op.id, by: op.cancel.source },
+        });
+      }
+    }
+    for (const drop of process.dropped) {
+      events.push({ ph: 'i', s: 'p', name: 'events dropped', cat: OP_CATEGORY, pid, tid: 0, ts: drop.t + shift, args: { count: drop.count } });
+    }
+  }
+  return events;
+}
+
+function sliceOf(op: OpHistory, pid: number, tid: number, shift: number): ChromeTraceEvent {
+  const args: Record<string, unknown> = { id: op.id, kind: op.kind, status: op.status };
+  if (op.parent !== null) args.parent = op.parent;
+  if (op.source !== undefined) args.source = op.source;
+  if (op.site) args.site = op.site;
+  if (op.attributes) args.attributes = op.attributes;
+  if (op.status === 'Error') {
+    args.error = describeHresult(op.errorCode ?? 0);
+    args.message = op.message;
+  }
+  if (op.cancel) args.cancelRequestedBy = op.cancel.source;
+  if (op.closedT !== undefined) args.closed = true;
+  const name = op.name || `#${op.id}`;
+  if (op.endT === undefined) return { ph: 'B', name, cat: OP_CATEGORY, pid, tid, ts: op.createdT + shift, args };
+  return { ph: 'X', name, cat: OP_CATEGORY, pid, tid, ts: op.createdT + shift, dur: op.endT - op.createdT, args };
+}
+
+/** Marks sit inside their op's slice (a clock read just before `created` can be a tick early). */
+function clampInto(op: OpHistory, t: number): number {
+  return Math.min(Math.max(t, op.createdT), op.endT ?? Infinity);
+}
+
+function uniquePid(pid: number, used: Set<number>): number {
+  let chosen = pid;
+  while (used.has(chosen)) chosen += 1_000_000; // two traces of one pid: kept apart, labelled with the real one
+  used.add(chosen);
+  return chosen;
+}
+
+/** The JSON object form, in chunks of about `eventsPerChunk` events, for writing without one huge string. */
+export function* chromeTraceJson(events: readonly ChromeTraceEvent[], eventsPerChunk = 2000): Generator<string> {
+  yield '{"displayTimeUnit":"ms","otherData":{"producer":"Async Operations Debugger"},"traceEvents":[\n';
+  for (let i = 0; i < events.length; i += eventsPerChunk) {
+    const part = events.slice(i, i + eventsPerChunk).map((e) => JSON.stringify(e)).join(',\n');
+    yield i + eventsPerChunk < events.length ? `${part},\n` : `${part}\n`;
+  }
+  yield ']}\n';
+}
+
+/** Writes the export to a stream (a file, stdout) and waits until it took every chunk. */
+export async function writeChromeTrace(out: NodeJS.WritableStream, processes: readonly ProcessHistory[]): Promise<{ ops: number; events: number }> {
+  const events = chromeTraceEvents(processes);
+  let failure: Error | undefined;
+  const onError = (error: Error) => { failure = error; };
+  out.on('error', onError);
+  try {
+    for (const chunk of chromeTraceJson(events)) {
+      if (failure) throw failure;
+      if (!out.write(chunk)) await Promise.race([once(out as NodeJS.EventEmitter, 'drain'), once(out as NodeJS.EventEmitter, 'error')]);
+    }
+    if (failure) throw failure;
+  } finally {
+    out.off('error', onError);
+  }
+  return { ops: processes.reduce((n, p) => n + p.ops.length, 0), events: events.length };
+}
+
+/** Writes the export to a new `file` (replacing one of that name); returns what it holds. */
+export async function writeChromeTraceFile(file: string, processes: readonly ProcessHistory[]): Promise<{ ops: number; events: number }> {
+  const out = createWriteStream(file);
+  try {
+    const written = await writeChromeTrace(out, processes);
+    await new Promise<void>((resolve, reject) => {
+      out.once('error', reject);
+      out.end(() => resolve());
+    });
+    return written;
+  } finally {
+    out.destroy();
+  }
+}

@@ -1,0 +1,9 @@
+// A trace file (core/traceFile.ts) as op histories: the command line's input.
+import { readTrace } from '../traceFile';
+import { foldProcess, type ProcessHistory } from './opHistory';
+
+/** Reads and folds a whole trace; throws TraceFormatError naming a bad line. */
+export async function readTraceHistories(file: string): Promise<ProcessHistory[]> {
+  const trace = await readTrace(file);
+  return trace.processes.map((p) => foldProcess(p.hello, p.messages));
+}
