@@ -39,10 +39,11 @@ function runtimePackageVersion() {
 }
 
 mkdirSync('dist', { recursive: true });
-// Declarations beside the runtime bundle, so programs get types from `dist/runtime.js`.
+// Declarations beside the runtime bundle, so programs get types from `dist/runtime.js` (and the
+// runtime package's `/otel` entry from dist/types/otel/).
 function emitRuntimeTypes() {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  execFileSync(process.execPath, [tsc, 'src/runtime/index.ts', '--declaration', '--emitDeclarationOnly',
+  execFileSync(process.execPath, [tsc, 'src/runtime/index.ts', 'src/otel/index.ts', '--declaration', '--emitDeclarationOnly',
     '--strict', '--target', 'ES2022', '--module', 'commonjs', '--types', 'node', '--skipLibCheck',
     '--rootDir', 'src', '--outDir', 'dist/types'], { stdio: 'inherit' });
   writeFileSync('dist/runtime.d.ts', "export * from './types/runtime/index';\n");
