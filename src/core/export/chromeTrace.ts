@@ -6,7 +6,7 @@
 // because viewers bind flow arrows only to thread slices and nest only those; lanes keep the
 // overlapping async work apart. Timestamps are microseconds on one clock for every process
 // (their hello's timeOrigin), counted from the earliest process's origin.
-import { createWriteStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { once } from 'node:events';
 import { describeHresult } from '../../protocol/hresults';
 import { assignLanes } from './lanes';
@@ -66,8 +66,9 @@ export function chromeTraceEvents(processes: readonly ProcessHistory[]): ChromeT
         const from = Math.min(Math.max(op.createdT, parent.createdT), parent.endT ?? Infinity);
         events.push({ ph: 's', name: 'created', cat: FLOW_CATEGORY, id: flow, pid, tid: laneOf.get(parent.id)! + 1, ts: from + shift });
       }
-      events.push(sliceOf(op, pid, tid, shift));
+      events.push(sliceOf(op, pid, tid, shift, process.untimedMarks));
       if (parent) events.push({ ph: 'f', bp: 'e', name: 'created', cat: FLOW_CATEGORY, id: flow, pid, tid, ts: op.createdT + shift });
+      if (process.untimedMarks) continue; // when they happened is not known: the slice's args say what
       for (const mark of op.progress) {
         events.push({ ph: 'i', s: 't', name: 'progress', cat: OP_CATEGORY, pid, tid, ts: clampInto(op, mark.t) + shift, args: { op: op.id, value: mark.value } });
       }
@@ -85,7 +86,7 @@ export function chromeTraceEvents(processes: readonly ProcessHistory[]): ChromeT
   return events;
 }
 
-function sliceOf(op: OpHistory, pid: number, tid: number, shift: number): ChromeTraceEvent {
+function sliceOf(op: OpHistory, pid: number, tid: number, shift: number, untimedMarks: boolean): ChromeTraceEvent {
   const args: Record<string, unknown> = { id: op.id, kind: op.kind, status: op.status };
   if (op.parent !== null) args.parent = op.parent;
   if (op.source !== undefined) args.source = op.source;
@@ -96,6 +97,7 @@ function sliceOf(op: OpHistory, pid: number, tid: number, shift: number): Chrome
     args.message = op.message;
   }
   if (op.cancel) args.cancelRequestedBy = op.cancel.source;
+  if (untimedMarks && op.progress.length > 0) args.progress = op.progress[op.progress.length - 1].value;
   if (op.closedT !== undefined) args.closed = true;
   const name = op.name || `#${op.id}`;
   if (op.endT === undefined) return { ph: 'B', name, cat: OP_CATEGORY, pid, tid, ts: op.createdT + shift, args };
@@ -142,17 +144,15 @@ export async function writeChromeTrace(out: NodeJS.WritableStream, processes: re
   return { ops: processes.reduce((n, p) => n + p.ops.length, 0), events: events.length };
 }
 
-/** Writes the export to a new `file` (replacing one of that name); returns what it holds. */
+/** Writes the export to `file` (replacing one of that name); returns what it holds. Any failure
+ *  (no such folder, no space) rejects. */
 export async function writeChromeTraceFile(file: string, processes: readonly ProcessHistory[]): Promise<{ ops: number; events: number }> {
-  const out = createWriteStream(file);
+  const events = chromeTraceEvents(processes);
+  const handle = await open(file, 'w');
   try {
-    const written = await writeChromeTrace(out, processes);
-    await new Promise<void>((resolve, reject) => {
-      out.once('error', reject);
-      out.end(() => resolve());
-    });
-    return written;
+    for (const chunk of chromeTraceJson(events)) await handle.write(chunk);
   } finally {
-    out.destroy();
+    await handle.close();
   }
+  return { ops: processes.reduce((n, p) => n + p.ops.length, 0), events: events.length };
 }

@@ -35,10 +35,18 @@ export interface ProcessHistory {
   readonly orphanMessages: number;
   /** The latest `t` in the stream: the program's clock had reached at least this. */
   readonly endT: number;
+  /** Folded from a store's snapshot, not a stream: progress and cancel times are not known (each
+   *  op's latest progress value and who asked it to cancel are). */
+  readonly untimedMarks: boolean;
+}
+
+export interface FoldOptions {
+  /** The messages are a store's snapshot (OperationStore.snapshotMessages). */
+  fromSnapshot?: boolean;
 }
 
 /** Folds one process's messages (in stream order) into op histories. */
-export function foldProcess(hello: HelloMessage, messages: Iterable<AgentMessage>): ProcessHistory {
+export function foldProcess(hello: HelloMessage, messages: Iterable<AgentMessage>, options: FoldOptions = {}): ProcessHistory {
   const byId = new Map<number, OpHistory>();
   const ops: OpHistory[] = [];
   const dropped: { t: number; count: number }[] = [];
@@ -94,7 +102,7 @@ export function foldProcess(hello: HelloMessage, messages: Iterable<AgentMessage
         break;
     }
   }
-  return { hello, ops, dropped, orphanMessages, endT };
+  return { hello, ops, dropped, orphanMessages, endT, untimedMarks: options.fromSnapshot === true };
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

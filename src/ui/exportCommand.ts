@@ -1,0 +1,68 @@
+// Export Trace...: what the view holds (every process, the ones picked, or the process whose row
+// it was run on) as Chrome Trace Event Format JSON, for Perfetto or chrome://tracing.
+import * as vscode from 'vscode';
+import { writeChromeTraceFile } from '../core/export/chromeTrace';
+import { historiesOfStore } from '../core/export/fromStore';
+import type { OperationStore } from '../core/operationStore';
+import { Commands } from '../contributions';
+import type { TreeElement } from './operationsTree';
+import { processLabel } from './presentation';
+import { plain } from './untrusted';
+
+const JSON_FILTERS = { 'Chrome trace (Perfetto)': ['json'], 'All files': ['*'] };
+
+/**
+ * `asyncOperations.exportTrace(target?, keys?)`: `target` a Uri writes there without asking (or a
+ * process row exports that process); `keys` names the processes (else all of them, or a pick).
+ */
+export function registerExportCommand(store: OperationStore, exportFolder: vscode.Uri): vscode.Disposable {
+  return vscode.commands.registerCommand(Commands.ExportTrace, async (target?: unknown, keys?: unknown) => {
+    const processes = store.processes();
+    if (processes.length === 0) {
+      void vscode.window.showInformationMessage('Nothing to export: the Async Operations view holds no process yet.');
+      return;
+    }
+    let chosen: string[] | undefined;
+    if (Array.isArray(keys)) chosen = keys.filter((k): k is string => typeof k === 'string');
+    else if (isProcessRow(target)) chosen = [target.key];
+    else if (processes.length === 1 || target instanceof vscode.Uri) chosen = processes.map((p) => p.key);
+    else {
+      const picks = await vscode.window.showQuickPick(
+        processes.map((p) => ({ label: processLabel(p), description: `pid ${p.hello.pid} · ${p.opCount} ops${p.source === 'trace' ? ' · trace' : ''}`, key: p.key, picked: true })),
+        { title: 'Export Trace: processes to export', canPickMany: true },
+      );
+      chosen = picks?.map((p) => p.key);
+    }
+    if (!chosen || chosen.length === 0) return;
+    let uri = target instanceof vscode.Uri ? target : undefined;
+    if (!uri) {
+      await vscode.workspace.fs.createDirectory(exportFolder).then(undefined, () => undefined);
+      uri = await vscode.window.showSaveDialog({
+        title: 'Export Async Operations as a Chrome Trace',
+        filters: JSON_FILTERS,
+        defaultUri: vscode.Uri.joinPath(exportFolder, `async-ops-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
+      });
+    }
+    if (!uri) return;
+    const file = uri.fsPath;
+    try {
+      const { ops } = await vscode.window.withProgress(
+        { location: { viewId: 'asyncOperations.view' }, title: `Exporting to ${file}` },
+        async () => writeChromeTraceFile(file, await historiesOfStore(store, chosen!)),
+      );
+      const reveal = 'Reveal File';
+      void vscode.window.showInformationMessage(
+        `Exported ${ops} operation${ops === 1 ? '' : 's'} to ${plain(file, 400)}: open it in ui.perfetto.dev or chrome://tracing.`, reveal,
+      ).then((choice) => {
+        if (choice === reveal) void vscode.commands.executeCommand('revealFileInOS', uri);
+      });
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Cannot export to ${plain(file, 400)}: ${plain((error as Error).message, 400)}`);
+      throw error; // callers (and tests) see the failure too
+    }
+  });
+}
+
+function isProcessRow(target: unknown): target is Extract<TreeElement, { type: 'process' }> {
+  return typeof target === 'object' && target !== null && (target as TreeElement).type === 'process' && typeof (target as { key?: unknown }).key === 'string';
+}
