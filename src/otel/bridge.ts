@@ -29,20 +29,22 @@ const RECENTLY_ENDED = 1024;
 const MAX_VALUE_CHARS = 1024;
 
 export function startOpenTelemetryBridge(options: OpenTelemetryBridgeOptions = {}): StopOpenTelemetryBridge {
-  const api = loadApi();
-  const tracer = (options.tracerProvider ?? api.trace.getTracerProvider()).getTracer(TRACER_NAME);
+  // Read once: the API's namespaces are getters, and this runs for every op.
+  const { context, trace, SpanStatusCode } = loadApi();
+  const tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(TRACER_NAME);
   const maxOpen = options.maxOpenSpans ?? 50_000;
+  const statusOk: Api.SpanStatus = { code: SpanStatusCode.OK };
   const open = new Map<number, Api.Span>();
-  const ended = new Map<number, Api.SpanContext>();
+  const ended = new RecentlyEnded();
   let dropped = 0;
 
   const parentContext = (m: CreatedMessage): Api.Context => {
-    const active = api.context.active(); // the creator's context: an op made while serving a request nests under it
+    const active = context.active(); // the creator's context: an op made while serving a request nests under it
     if (m.parent === null) return active;
     const parent = open.get(m.parent);
-    if (parent) return api.trace.setSpan(active, parent);
-    const done = ended.get(m.parent);
-    return done ? api.trace.setSpanContext(active, done) : active;
+    if (parent) return trace.setSpan(active, parent);
+    const done = ended.find(m.parent);
+    return done ? trace.setSpanContext(active, done) : active;
   };
 
   const onCreated = (m: CreatedMessage) => {
@@ -65,8 +67,7 @@ export function startOpenTelemetryBridge(options: OpenTelemetryBridgeOptions = {
     open.delete(id);
     finish(span);
     span.end(hrTimeOf(t));
-    ended.set(id, span.spanContext());
-    if (ended.size > RECENTLY_ENDED) ended.delete(ended.keys().next().value as number);
+    ended.add(id, span.spanContext());
   };
 
   const onMessage = (message: unknown) => {
@@ -83,7 +84,7 @@ export function startOpenTelemetryBridge(options: OpenTelemetryBridgeOptions = {
           open.get(m.id)?.addEvent('asyncinfo.cancel_requested', { 'asyncinfo.cancel.source': m.source }, hrTimeOf(m.t));
           break;
         case 'completed':
-          end(m.id, m.t, (span) => span.setStatus({ code: api.SpanStatusCode.OK }));
+          end(m.id, m.t, (span) => span.setStatus(statusOk));
           break;
         case 'canceled':
           end(m.id, m.t, (span) => span.setAttribute('asyncinfo.canceled', true));
@@ -91,11 +92,8 @@ export function startOpenTelemetryBridge(options: OpenTelemetryBridgeOptions = {
         case 'error':
           end(m.id, m.t, (span) => {
             span.setAttribute('asyncinfo.error_code', describeHresult(m.errorCode));
-            span.setStatus({ code: api.SpanStatusCode.ERROR, message: m.message });
+            span.setStatus({ code: SpanStatusCode.ERROR, message: m.message });
           });
-          break;
-        case 'closed':
-          ended.delete(m.id);
           break;
       }
     } catch {
@@ -119,9 +117,29 @@ export function startOpenTelemetryBridge(options: OpenTelemetryBridgeOptions = {
       }
     }
     open.clear();
-    ended.clear();
   };
   return Object.defineProperty(stop, 'dropped', { get: () => dropped, enumerable: true }) as StopOpenTelemetryBridge;
+}
+
+/**
+ * The span contexts of the last ops that ended, for a child created after its parent ended (rare:
+ * work that outlives its op). A ring written on every end without allocating; searched only then.
+ */
+class RecentlyEnded {
+  private readonly ids = new Float64Array(RECENTLY_ENDED);
+  private readonly contexts: (Api.SpanContext | undefined)[] = new Array(RECENTLY_ENDED);
+  private next = 0;
+
+  add(id: number, spanContext: Api.SpanContext): void {
+    this.ids[this.next] = id;
+    this.contexts[this.next] = spanContext;
+    this.next = (this.next + 1) % RECENTLY_ENDED;
+  }
+
+  find(id: number): Api.SpanContext | undefined {
+    for (let i = 0; i < RECENTLY_ENDED; i++) if (this.ids[i] === id && this.contexts[i]) return this.contexts[i];
+    return undefined;
+  }
 }
 
 /** The program's @opentelemetry/api, resolved from where this package is installed (a peer dependency). */
