@@ -5,8 +5,8 @@ import type { CreatedMessage, LifecycleMessage, OpKind } from '../protocol/messa
 import { encodeValue, MAX_VALUE_CHARS } from '../protocol/codec';
 import type { StringInterner } from './intern';
 import {
-  CANCEL_BY_CLIENT, CANCEL_REQUESTED, CANCELED, CLOSED, COMPLETED, ERRORED, HAS_PROGRESS, OpRecord, PLACEHOLDER,
-  TERMINAL_MASK,
+  CANCEL_BY_CLIENT, CANCEL_REQUESTED, CANCELED, CLOSED, COMPLETED, ERRORED, HAS_PROGRESS, NESTED, OpRecord, ORPHANED,
+  PLACEHOLDER, TERMINAL_MASK, UNOBSERVED,
 } from './opRecord';
 import type { ProcessState } from './processState';
 
@@ -33,11 +33,16 @@ function boundedValue(value: unknown): unknown {
   return truncated ? JSON.parse(json) : value;
 }
 
-/** `clockMs` is read only when an op finishes (it stamps the op for retention). */
-export function applyLifecycle(process: ProcessState, msg: LifecycleMessage, strings: StringInterner, clockMs: () => number): void {
+/** Told of each op a message changed in a way warnings care about; `started` when the change
+ *  began a condition a warning may time (created, cancel requested, ended, orphaned). */
+export type Touch = (record: OpRecord, started: boolean) => void;
+
+/** `clockMs` is read only when an op finishes (it stamps the op for retention). `touch` learns
+ *  which op the message changed for the warnings. */
+export function applyLifecycle(process: ProcessState, msg: LifecycleMessage, strings: StringInterner, clockMs: () => number, touch: Touch): void {
   if (typeof msg.id !== 'number') return;
   if (msg.type === 'created') {
-    applyCreated(process, msg, strings);
+    applyCreated(process, msg, strings, touch);
     return;
   }
   let record = process.ops.get(msg.id);
@@ -46,9 +51,20 @@ export function applyLifecycle(process: ProcessState, msg: LifecycleMessage, str
     record.bits |= CLOSED;
     process.markFinished(record, clockMs());
     process.changed(record);
+    touch(record, false);
     return;
   }
-  record ??= addPlaceholder(process, msg.id, msg.t);
+  if (msg.type === 'errorObserved') {
+    if (!record || !(record.bits & UNOBSERVED)) return;
+    record.bits &= ~UNOBSERVED;
+    process.changed(record);
+    touch(record, false);
+    return;
+  }
+  if (!record) {
+    record = addPlaceholder(process, msg.id, msg.t);
+    touch(record, true);
+  }
   switch (msg.type) {
     case 'progress':
       record.progress = boundedValue(msg.value);
@@ -57,7 +73,10 @@ export function applyLifecycle(process: ProcessState, msg: LifecycleMessage, str
     case 'cancelRequested':
       if (record.bits & CANCEL_REQUESTED) return;
       record.bits |= CANCEL_REQUESTED | (msg.source === 'client' ? CANCEL_BY_CLIENT : 0);
-      break;
+      record.details().cancelT = msg.t;
+      process.changed(record);
+      touch(record, true);
+      return;
     case 'completed':
     case 'canceled':
     case 'error': {
@@ -68,9 +87,13 @@ export function applyLifecycle(process: ProcessState, msg: LifecycleMessage, str
         const details = record.details();
         details.errorCode = msg.errorCode;
         details.message = strings.intern(cut(msg.message, MAX_VALUE_CHARS));
+        if (msg.observed === false) record.bits |= UNOBSERVED;
       }
       process.markFinished(record, clockMs());
-      break;
+      process.changed(record);
+      touch(record, true);
+      orphanChildren(process, record, msg.t, touch);
+      return;
     }
     default:
       return; // a lifecycle type this version does not know
@@ -78,7 +101,27 @@ export function applyLifecycle(process: ProcessState, msg: LifecycleMessage, str
   process.changed(record);
 }
 
-function applyCreated(process: ProcessState, msg: Extract<LifecycleMessage, { type: 'created' }>, strings: StringInterner): void {
+/** The op ended: its children still Started are orphans from now on (their creator did not wait). */
+function orphanChildren(process: ProcessState, parent: OpRecord, t: number, touch: Touch): void {
+  parent.children?.forEach((child) => markOrphan(process, child, t, touch));
+}
+
+function markOrphan(process: ProcessState, record: OpRecord, t: number, touch: Touch): void {
+  if (record.bits & (TERMINAL_MASK | CANCEL_REQUESTED | ORPHANED)) return;
+  record.bits |= ORPHANED;
+  record.details().orphanedT = t;
+  process.changed(record);
+  touch(record, true);
+}
+
+/** A new op under a parent that already ended (a snapshot lists the parent's end first). */
+function orphanIfParentEnded(process: ProcessState, record: OpRecord, touch: Touch): void {
+  if (!(record.bits & NESTED)) return;
+  const parent = process.ops.get(record.parent!);
+  if (parent && parent.bits & TERMINAL_MASK) markOrphan(process, record, parent.endT ?? record.createdT, touch);
+}
+
+function applyCreated(process: ProcessState, msg: Extract<LifecycleMessage, { type: 'created' }>, strings: StringInterner, touch: Touch): void {
   const epoch = process.epoch;
   let record = process.ops.get(msg.id);
   if (record && epoch && record.seq < epoch.firstNewSeq) epoch.seen.add(msg.id);
@@ -92,6 +135,8 @@ function applyCreated(process: ProcessState, msg: Extract<LifecycleMessage, { ty
     if (record.bits & PLACEHOLDER) {
       fillPlaceholder(process, record, msg, strings);
       applyOrigin(record, msg, strings);
+      touch(record, true); // its creation time and source are known now
+      orphanIfParentEnded(process, record, touch);
     }
     if (typeof stack === 'string' && record.stack === undefined) {
       record.details().stack = strings.intern(cut(stack, MAX_STACK_CHARS));
@@ -104,6 +149,8 @@ function applyCreated(process: ProcessState, msg: Extract<LifecycleMessage, { ty
   if (typeof stack === 'string') record.details().stack = strings.intern(cut(stack, MAX_STACK_CHARS));
   applyOrigin(record, msg, strings);
   process.insert(record);
+  touch(record, true);
+  orphanIfParentEnded(process, record, touch);
 }
 
 /** Where an op comes from (only ops not made by the runtime's factories carry it: no side object otherwise). */

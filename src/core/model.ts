@@ -2,6 +2,7 @@
 // paused-session snapshots and trace files alike, through the same protocol messages.
 import type { Event } from '../common/events';
 import type { AgentMessage, HelloMessage, OpKind } from '../protocol/messages';
+import type { WarningDelays, WarningId } from './warnings/rules';
 
 export type OpStatusName = 'Started' | 'Completed' | 'Canceled' | 'Error';
 
@@ -33,6 +34,14 @@ export interface OpView {
   readonly closed: boolean;
   /** The program no longer has it (closed or collected, it did not say): nothing can act on it. */
   readonly released: boolean;
+  /** When a cancel was requested (µs, as `createdT`), if known. */
+  readonly cancelT: number | undefined;
+  /** When its parent op ended while it was still Started (µs), else undefined. */
+  readonly orphanedT: number | undefined;
+  /** Ended in Error while nobody could see it (`"observed": false`), and nobody looked since. */
+  readonly errorUnobserved: boolean;
+  /** The warnings that hold now (the store's checker keeps them; none for ended sessions). */
+  readonly warnings: readonly WarningId[];
 }
 
 export type ProcessSource = 'debug' | 'attach' | 'trace';
@@ -56,6 +65,8 @@ export interface ProcessView {
   readonly malformed: number;
   readonly pendingCount: number;
   readonly opCount: number;
+  /** Warnings that hold now, over all its ops (an op with two counts two). */
+  readonly warningCount: number;
   /** The latest `t` the program sent: its clock has reached at least this. */
   readonly latestT: number;
 }
@@ -111,6 +122,10 @@ export interface OperationStoreApi {
   /** Children of `parent` (null: the process's roots), in creation order, paged. */
   children(key: string, parent: number | null, offset: number, limit: number, filter?: OpFilter): OpView[];
   childCount(key: string, parent: number | null, filter?: OpFilter): number;
+  /** Every op of a process, in creation order (a summary's or an export's walk). */
+  forEachOp(key: string, visit: (op: OpView) => void): void;
+  /** Thresholds of the warnings (from the user's settings); rechecks every op. */
+  setWarningDelays(delays: WarningDelays): void;
   /** Drops finished ops now (also happens on its own as ops end). */
   clearFinished(key?: string): void;
   setRetention(policy: RetentionPolicy): void;

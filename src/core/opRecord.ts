@@ -4,6 +4,7 @@
 import type { OpKind } from '../protocol/messages';
 import type { OpStatusName, OpView } from './model';
 import type { ChildList } from './childList';
+import { RULES, type WarningId } from './warnings/rules';
 
 /** Terminal status in the two low bits. */
 export const TERMINAL_MASK = 0b11;
@@ -25,6 +26,24 @@ export const COUNTED_FINISHED = 1 << 9;
 /** The program no longer tracks it (a snapshot left it out, or a command found no such op):
  *  closed, or let go of and collected; which one, nobody can tell. */
 export const RELEASED = 1 << 10;
+/** Ended in Error and the program said nobody could see it (cleared by `errorObserved`). */
+export const UNOBSERVED = 1 << 11;
+/** Its parent op ended while it was still Started (when: `extra.orphanedT`). */
+export const ORPHANED = 1 << 12;
+/** The warnings that hold now, one bit per rule in RULES order (set by the store's checker). */
+export const WARNING_SHIFT = 13;
+export const WARNING_MASK = 0b11111 << WARNING_SHIFT;
+
+/** How many warnings a record's bits hold. */
+export function warningBitCount(bits: number): number {
+  let n = 0;
+  for (let b = (bits & WARNING_MASK) >>> WARNING_SHIFT; b; b &= b - 1) n++;
+  return n;
+}
+
+/** The id lists for each combination of warning bits, made once (rows read them often). */
+const WARNING_LISTS: readonly (readonly WarningId[])[] = Array.from({ length: 32 }, (_, bits) =>
+  RULES.filter((_r, i) => bits & (1 << i)).map((r) => r.id));
 
 const STATUS_NAMES: readonly OpStatusName[] = ['Started', 'Completed', 'Canceled', 'Error'];
 
@@ -35,6 +54,8 @@ export interface OpExtra {
   source: string | undefined;
   cannotCancel: boolean;
   attributes: Readonly<Record<string, string | number | boolean>> | undefined;
+  cancelT: number | undefined;
+  orphanedT: number | undefined;
 }
 
 export class OpRecord implements OpView {
@@ -117,8 +138,27 @@ export class OpRecord implements OpView {
     return this.extra?.attributes;
   }
 
+  get cancelT(): number | undefined {
+    return this.extra?.cancelT;
+  }
+
+  get orphanedT(): number | undefined {
+    return this.bits & ORPHANED ? this.extra?.orphanedT : undefined;
+  }
+
+  get errorUnobserved(): boolean {
+    return (this.bits & UNOBSERVED) !== 0;
+  }
+
+  get warnings(): readonly WarningId[] {
+    return WARNING_LISTS[(this.bits & WARNING_MASK) >> WARNING_SHIFT];
+  }
+
   /** The rare fields, allocated on first use. */
   details(): OpExtra {
-    return (this.extra ??= { errorCode: 0, message: undefined, stack: undefined, source: undefined, cannotCancel: false, attributes: undefined });
+    return (this.extra ??= {
+      errorCode: 0, message: undefined, stack: undefined, source: undefined, cannotCancel: false, attributes: undefined,
+      cancelT: undefined, orphanedT: undefined,
+    });
   }
 }

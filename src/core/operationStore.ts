@@ -14,14 +14,18 @@ import { FilterCache, isActive } from './opFilter';
 import { RELEASED, type OpRecord } from './opRecord';
 import { ProcessState } from './processState';
 import { snapshotOf } from './snapshot';
+import type { WarningDelays } from './warnings/rules';
+import { WarningChecker } from './warnings/warningChecker';
 
 export interface OperationStoreOptions {
   /** At most one change event per this many ms (default 250). */
   coalesceMs?: number;
   /** Default: 10,000 finished ops per process, no age limit. */
   retention?: RetentionPolicy;
-  /** Wall clock in ms, for finished-op ages (tests pass their own). */
+  /** Wall clock in ms, for finished-op ages and warnings (tests pass their own). */
   now?: () => number;
+  /** Warning thresholds; default the contract's. */
+  warningDelays?: WarningDelays;
 }
 
 export const DEFAULT_RETENTION: RetentionPolicy = { maxFinished: 10_000, finishedTtlMs: 0 };
@@ -33,6 +37,7 @@ export class OperationStore implements OperationStoreApi {
   private readonly states = new Map<string, ProcessState>();
   private readonly filterCaches = new Map<string, FilterCache>();
   private readonly strings = new StringInterner();
+  private readonly warnings: WarningChecker;
   private readonly now: () => number;
   /** Finished-at times are kept relative to this, so they stay small integers. */
   private readonly startMs: number;
@@ -45,6 +50,7 @@ export class OperationStore implements OperationStoreApi {
     this.startMs = this.now();
     this.retention = { ...(options.retention ?? DEFAULT_RETENTION) };
     this.changes = new ChangeTracker(options.coalesceMs ?? 250, (change) => this.emitter.fire(change));
+    this.warnings = new WarningChecker(() => this.states.values(), this.now, options.warningDelays);
   }
 
   addProcess(key: string, hello: HelloMessage, source: ProcessSource, debugSessionId?: string): void {
@@ -55,6 +61,8 @@ export class OperationStore implements OperationStoreApi {
       state.source = source;
       state.debugSessionId = debugSessionId;
       state.connected = source !== 'trace';
+      state.ended = false;
+      this.warnings.rescan(state); // judged again from what it holds (a trace reloaded, a process back)
     } else {
       this.states.set(key, (state = new ProcessState(key, hello, source, debugSessionId, this.changes)));
     }
@@ -107,6 +115,7 @@ export class OperationStore implements OperationStoreApi {
     if (!state || state.connected === connected) return;
     state.connected = connected;
     if (!connected) state.paused = false;
+    this.warnings.rescan(state); // gone while it is away, judged afresh when it is back
     this.processChanged(state);
   }
 
@@ -114,6 +123,7 @@ export class OperationStore implements OperationStoreApi {
     const state = this.states.get(key);
     if (!state || state.paused === paused) return;
     state.paused = paused;
+    if (!paused) this.warnings.recheck(); // its clock runs again
     this.processChanged(state);
   }
 
@@ -123,6 +133,7 @@ export class OperationStore implements OperationStoreApi {
     state.ended = true;
     state.connected = false;
     state.paused = false;
+    this.warnings.clear(state); // the session is over: nothing to fix any more
     this.processChanged(state);
   }
 
@@ -138,6 +149,7 @@ export class OperationStore implements OperationStoreApi {
     record.bits |= RELEASED;
     state.markFinished(record, nowMs);
     state.changed(record);
+    this.warnings.touched(state, record, false);
   }
 
   countMalformed(key: string): void {
@@ -163,6 +175,20 @@ export class OperationStore implements OperationStoreApi {
 
   op(key: string, id: number): OpView | undefined {
     return this.states.get(key)?.ops.get(id);
+  }
+
+  forEachOp(key: string, visit: (op: OpView) => void): void {
+    const state = this.states.get(key);
+    if (state) for (const record of state.ops.values()) visit(record);
+  }
+
+  setWarningDelays(delays: WarningDelays): void {
+    this.warnings.setDelays(delays);
+  }
+
+  /** Pops due warning deadlines now (tests; the store's own clock does it a few times a second). */
+  recheckWarnings(): void {
+    this.warnings.recheck();
   }
 
   children(key: string, parent: number | null, offset: number, limit: number, filter?: OpFilter): OpView[] {
@@ -211,6 +237,7 @@ export class OperationStore implements OperationStoreApi {
     this.disposed = true;
     if (this.ttlTimer) clearTimeout(this.ttlTimer);
     this.ttlTimer = undefined;
+    this.warnings.dispose();
     this.changes.dispose();
     this.emitter.dispose();
     this.states.clear();
@@ -219,7 +246,7 @@ export class OperationStore implements OperationStoreApi {
 
   private applyLifecycle(state: ProcessState, message: LifecycleMessage): void {
     const finishedBefore = state.finishedCount;
-    applyLifecycle(state, message, this.strings, this.clock);
+    applyLifecycle(state, message, this.strings, this.clock, (state.touch ??= (record, started) => this.warnings.touched(state, record, started)));
     if (state.finishedCount > finishedBefore) this.trim(state);
   }
 

@@ -3,7 +3,9 @@
 import type { HelloMessage } from '../protocol/messages';
 import { ChildList } from './childList';
 import type { ProcessSource, ProcessView, RetentionPolicy } from './model';
-import { COUNTED_FINISHED, NESTED, OpRecord, WAITING } from './opRecord';
+import { COUNTED_FINISHED, NESTED, OpRecord, WAITING, warningBitCount } from './opRecord';
+import type { Touch } from './lifecycle';
+import { DeadlineHeap } from './warnings/deadlineHeap';
 
 /** Where structural and per-op changes are reported (the store's change tracker). */
 export interface ChangeSink {
@@ -25,6 +27,12 @@ export class ProcessState implements ProcessView {
   private finishedQueue: OpRecord[] = [];
   private finishedHead = 0;
   finishedCount = 0;
+  /** Warnings holding now over all ops (the checker keeps it; dropping an op takes its share). */
+  warningCount = 0;
+  /** When timed warnings of its ops come due (µs on its clock): the checker's. */
+  readonly deadlines = new DeadlineHeap<OpRecord>();
+  /** Tells the store's warning checker what a message changed (made once per process). */
+  touch: Touch | undefined = undefined;
   nextSeq = 0;
   /** Bumped on every change; filter caches are valid for one version. */
   version = 0;
@@ -89,6 +97,7 @@ export class ProcessState implements ProcessView {
     this.ops.delete(record.id);
     this.unplace(record);
     if (record.bits & COUNTED_FINISHED) this.finishedCount--;
+    this.warningCount -= warningBitCount(record.bits);
     const children = record.children;
     if (children) {
       record.children = undefined;

@@ -1,6 +1,6 @@
 // A process's ops turned back into protocol messages, so a recording started mid-session (or a
 // store saved to a trace) replays to the same state.
-import type { CreatedMessage, LifecycleMessage } from '../protocol/messages';
+import type { CreatedMessage, ErrorMessage, LifecycleMessage } from '../protocol/messages';
 import type { ProcessState } from './processState';
 
 /** Every op in creation order: created, latest progress, cancelRequested, terminal, closed. */
@@ -17,11 +17,15 @@ export function snapshotOf(state: ProcessState): LifecycleMessage[] {
     out.push(created);
     const endT = r.endT ?? r.createdT;
     if (r.hasProgress) out.push({ type: 'progress', id, t: r.createdT, value: r.progress });
-    if (r.cancelRequested) out.push({ type: 'cancelRequested', id, t: endT, source: r.cancelSource ?? 'program' });
+    if (r.cancelRequested) out.push({ type: 'cancelRequested', id, t: r.cancelT ?? endT, source: r.cancelSource ?? 'program' });
     if (r.terminal) {
       const t = r.endT ?? r.createdT;
       if (r.status === 'Completed') out.push({ type: 'completed', id, t });
-      else if (r.status === 'Error') out.push({ type: 'error', id, t, errorCode: r.errorCode, message: r.message ?? '' });
+      else if (r.status === 'Error') {
+        const error: ErrorMessage = { type: 'error', id, t, errorCode: r.errorCode, message: r.message ?? '' };
+        if (r.errorUnobserved) error.observed = false;
+        out.push(error);
+      }
       else out.push({ type: 'canceled', id, t });
     }
     if (r.closed) out.push({ type: 'closed', id, t: endT });

@@ -48,8 +48,17 @@ export interface ProgressMessage { type: 'progress'; id: number; t: Micros; valu
 export interface CancelRequestedMessage { type: 'cancelRequested'; id: number; t: Micros; source: 'program' | 'client' }
 export interface CompletedMessage { type: 'completed'; id: number; t: Micros }
 export interface CanceledMessage { type: 'canceled'; id: number; t: Micros }
-export interface ErrorMessage { type: 'error'; id: number; t: Micros; errorCode: number; message: string }
+export interface ErrorMessage {
+  type: 'error'; id: number; t: Micros; errorCode: number; message: string;
+  /** `false` when nobody could see the error as it happened: no `completed` handler, no awaiter
+   *  (`then` never called), no `toPromise`. Absent means someone could (or an older runtime). An
+   *  `observed` message follows if the program looks later (e.g. `await op` a tick after the error). */
+  observed?: boolean;
+}
 export interface ClosedMessage { type: 'closed'; id: number; t: Micros }
+/** Extension of v1: the program looked at an op whose `error` said `"observed": false` (a handler,
+ *  an awaiter or `toPromise` came after the error). Sent at most once per op. */
+export interface ErrorObservedMessage { type: 'errorObserved'; id: number; t: Micros }
 export interface DroppedMessage { type: 'dropped'; count: number; t: Micros }
 export interface SnapshotEndMessage { type: 'snapshotEnd'; t: Micros }
 /** Extension of v1: opens a fresh snapshot sent on a `resync` command (then `snapshotEnd`). */
@@ -72,7 +81,8 @@ export type LifecycleMessage =
   | CompletedMessage
   | CanceledMessage
   | ErrorMessage
-  | ClosedMessage;
+  | ClosedMessage
+  | ErrorObservedMessage;
 
 export type TerminalMessage = CompletedMessage | CanceledMessage | ErrorMessage;
 
