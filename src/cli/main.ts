@@ -1,11 +1,12 @@
 // `asyncinfo`: the runtime package's command line (bin of @asyncinfo/runtime). Reads trace files
 // (NDJSON, as the agent's ASYNCINFO_TRACE or the extension's Record Trace write them) and exports
 // or summarizes them. Every failure is one line on stderr and exit code 1.
-import { readTraceHistories } from '../core/export/fromTrace';
+import { historiesOfTrace, readTraceHistories } from '../core/export/fromTrace';
+import { warningsOfTrace } from '../core/export/traceWarnings';
+import { readTrace } from '../core/traceFile';
 import { writeChromeTrace, writeChromeTraceFile } from '../core/export/chromeTrace';
 import { formatSummary, summarize } from '../core/export/traceSummary';
 import { parseArgs, UsageError, type Invocation } from './args';
-import { warningRules } from './warnings';
 
 export const USAGE = `Usage:
   asyncinfo export <trace.ndjson> --format chrome [-o out.json]
@@ -13,7 +14,8 @@ export const USAGE = `Usage:
       https://ui.perfetto.dev or chrome://tracing); to stdout without -o.
   asyncinfo summary <trace.ndjson> [--json]
       Prints per process the operations by status, what was still pending at the
-      end of the trace, and the warnings.
+      end of the trace, and the warnings that held then (cancel-ignored after 5 s,
+      long-pending after 60 s, orphaned, unobserved-error, never-closed after 300 s).
   asyncinfo --help | --version
 
 A trace file is what ASYNCINFO_TRACE=<file> makes the agent write, or what the
@@ -46,7 +48,9 @@ export async function main(argv: readonly string[], version: string): Promise<nu
       return 0;
     }
     case 'summary': {
-      const summaries = summarize(await readTraceHistories(invocation.trace), warningRules());
+      const trace = await readTrace(invocation.trace);
+      const warnings = warningsOfTrace(trace); // at the trace's last moment, the contract's thresholds
+      const summaries = summarize(historiesOfTrace(trace), (p) => warnings.get(p.hello.pid) ?? []);
       process.stdout.write(invocation.json ? `${JSON.stringify(summaries, null, 2)}\n` : formatSummary(summaries));
       return 0;
     }

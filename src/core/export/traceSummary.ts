@@ -7,10 +7,13 @@ export interface SummaryWarning {
   /** The rule's id (`cancel-ignored`, `long-pending`, ... as the design's insights.md names them). */
   readonly id: string;
   readonly op: number;
+  /** The op's name and the reason, e.g. `poll: cancel ignored 12 s`. */
   readonly text: string;
+  /** What to do about it. */
+  readonly advice: string;
 }
 
-/** Computes the warnings of one process at its end; the warning rules plug in here. */
+/** The warnings of one process at its end (the command line: core/export/traceWarnings.ts). */
 export type WarningSource = (process: ProcessHistory) => SummaryWarning[];
 
 export interface PendingOp {
@@ -93,12 +96,21 @@ export function formatSummary(summaries: readonly ProcessSummary[], maxPending =
       if (s.warnings.length === 0) out.push('  no warnings');
       else {
         out.push(`  warnings (${s.warnings.length}):`);
-        for (const w of s.warnings) out.push(`    ${w.id}: #${w.op} ${w.text}`);
+        const width = Math.max(...s.warnings.map((w) => w.id.length));
+        for (const w of s.warnings) out.push(`    ${w.id.padEnd(width)}  #${w.op} ${w.text}`);
+        out.push(...adviceOnce(s.warnings));
       }
     }
     out.push('');
   }
   return out.join('\n');
+}
+
+/** Each rule's advice once, after the list. */
+function adviceOnce(warnings: readonly SummaryWarning[]): string[] {
+  const seen = new Map<string, string>();
+  for (const w of warnings) if (!seen.has(w.id)) seen.set(w.id, w.advice);
+  return ['  what to do:', ...[...seen].map(([id, advice]) => `    ${id}: ${advice}`)];
 }
 
 function seconds(micros: number): string {

@@ -74,6 +74,37 @@ describe('npx asyncinfo (the packed runtime package)', function () {
     assert.match(pending[1], /#\d+ forever \(operation\) for/);
   });
 
+  it('summary: the warnings that held when the trace ended, with what to do', async () => {
+    const line = (m: object) => JSON.stringify(m);
+    writeFileSync(inProject('warned.ndjson'), [
+      line({ type: 'hello', protocol: 1, pid: 7, ppid: 1, title: 'node', argv: ['node', '/app/server.js'], cwd: '/', node: 'v20', session: null, timeOrigin: 1.7e12 }),
+      line({ type: 'snapshotEnd', t: 1 }),
+      line({ type: 'created', id: 1, t: 10, kind: 'action', name: 'poll', parent: null, site: '/app/server.js:3:1' }),
+      line({ type: 'cancelRequested', id: 1, t: 1_000_000, source: 'client' }),
+      line({ type: 'created', id: 2, t: 20, kind: 'operation', name: 'save', parent: null, site: null }),
+      line({ type: 'error', id: 2, t: 30, errorCode: -2147467259, message: 'disk full', observed: false }),
+      line({ type: 'created', id: 3, t: 40, kind: 'action', name: 'parent', parent: null, site: null }),
+      line({ type: 'created', id: 4, t: 50, kind: 'action', name: 'child', parent: 3, site: null }),
+      line({ type: 'completed', id: 3, t: 60 }),
+      line({ type: 'created', id: 5, t: 70, kind: 'action', name: 'quick', parent: null, site: null }),
+      line({ type: 'completed', id: 5, t: 9_000_000 }), // the trace ends 9 s in
+      '',
+    ].join('\n'));
+    const { code, stdout } = await asyncinfo('summary', 'warned.ndjson');
+    assert.equal(code, 0);
+    const warnings = stdout.split('\n').filter((l) => /^ {4}[a-z-]+ +#\d/.test(l)).map((l) => l.trim().replace(/ +/g, ' '));
+    assert.deepEqual(warnings, [
+      'cancel-ignored #1 poll: cancel ignored 8 s',
+      'unobserved-error #2 save: error nobody saw',
+      'orphaned #4 child: orphaned: its parent ended first',
+    ]);
+    assert.match(stdout, /what to do:\n {4}cancel-ignored: .*cancellation token/);
+    const [summary] = JSON.parse((await asyncinfo('summary', 'warned.ndjson', '--json')).stdout);
+    assert.deepEqual(summary.warnings.map((w: { id: string; op: number }) => [w.id, w.op]), [['cancel-ignored', 1], ['unobserved-error', 2], ['orphaned', 4]]);
+    // The program's own run: short, its cancel obeyed or younger than 5 s, errors awaited: none.
+    assert.match((await asyncinfo('summary', 'run.ndjson')).stdout, /\n {2}no warnings\n/);
+  });
+
   it('summary --json: the same as data', async () => {
     const { code, stdout } = await asyncinfo('summary', '--json', 'run.ndjson');
     assert.equal(code, 0);
