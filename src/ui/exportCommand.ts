@@ -1,5 +1,5 @@
-// Export Trace...: what the view holds (every process, the ones picked, or the process whose row
-// it was run on) as Chrome Trace Event Format JSON, for Perfetto or chrome://tracing.
+// Export Trace...: what the view holds (its process, or the ones picked) as Chrome Trace Event
+// Format JSON, for Perfetto or chrome://tracing.
 import * as vscode from 'vscode';
 import { writeChromeTraceFile } from '../core/export/chromeTrace';
 import { historiesOfStore } from '../core/export/fromStore';
@@ -12,8 +12,9 @@ import { plain } from './untrusted';
 const JSON_FILTERS = { 'Chrome trace (Perfetto)': ['json'], 'All files': ['*'] };
 
 /**
- * `asyncOperations.exportTrace(target?, keys?)`: `target` a Uri writes there without asking (or a
- * process row exports that process); `keys` names the processes (else all of them, or a pick).
+ * `asyncOperations.exportTrace(target?, keys?)`: `target` a Uri writes there without asking (a
+ * process row: that process is the one picked); `keys` names the processes (else all of them when
+ * there is one or the file was given, or a pick).
  */
 export function registerExportCommand(store: OperationStore, exportFolder: vscode.Uri): vscode.Disposable {
   return vscode.commands.registerCommand(Commands.ExportTrace, async (target?: unknown, keys?: unknown) => {
@@ -24,11 +25,16 @@ export function registerExportCommand(store: OperationStore, exportFolder: vscod
     }
     let chosen: string[] | undefined;
     if (Array.isArray(keys)) chosen = keys.filter((k): k is string => typeof k === 'string');
-    else if (isProcessRow(target)) chosen = [target.key];
     else if (processes.length === 1 || target instanceof vscode.Uri) chosen = processes.map((p) => p.key);
     else {
+      // Run on a process row (its menu, or the view's menu with the row selected): that one
+      // picked; else all of them. One Enter exports what is picked.
+      const row = isProcessRow(target) ? target.key : undefined;
       const picks = await vscode.window.showQuickPick(
-        processes.map((p) => ({ label: processLabel(p), description: `pid ${p.hello.pid} · ${p.opCount} ops${p.source === 'trace' ? ' · trace' : ''}`, key: p.key, picked: true })),
+        processes.map((p) => ({
+          label: processLabel(p), description: `pid ${p.hello.pid} · ${p.opCount} ops${p.source === 'trace' ? ' · trace' : ''}`,
+          key: p.key, picked: row === undefined || row === p.key,
+        })),
         { title: 'Export Trace: processes to export', canPickMany: true },
       );
       chosen = picks?.map((p) => p.key);
