@@ -34,7 +34,11 @@ export const FLOW_CATEGORY = 'asyncinfo.parent';
 
 /** Every event of the export, metadata first, then each process's ops in start order. */
 export function chromeTraceEvents(processes: readonly ProcessHistory[]): ChromeTraceEvent[] {
-  const events: ChromeTraceEvent[] = [];
+  return [...eventsOf(processes)];
+}
+
+/** The same, one at a time: a big export is written without holding every event at once. */
+export function* eventsOf(processes: readonly ProcessHistory[]): Generator<ChromeTraceEvent> {
   const origin = Math.min(...processes.map((p) => p.hello.timeOrigin));
   const usedPids = new Set<number>();
   let nextFlow = 1;
@@ -43,16 +47,12 @@ export function chromeTraceEvents(processes: readonly ProcessHistory[]): ChromeT
     // Every process on one clock: integer microseconds from the earliest origin.
     const shift = Math.round((process.hello.timeOrigin - origin) * 1000);
     const { laneOf, count } = assignLanes(process.ops);
-    events.push(
-      { ph: 'M', name: 'process_name', pid, tid: 0, args: { name: processLabel(process.hello) } },
-      { ph: 'M', name: 'process_labels', pid, tid: 0, args: { labels: `pid ${process.hello.pid}` } },
-      { ph: 'M', name: 'process_sort_index', pid, tid: 0, args: { sort_index: sortIndex } },
-    );
+    yield { ph: 'M', name: 'process_name', pid, tid: 0, args: { name: processLabel(process.hello) } };
+    yield { ph: 'M', name: 'process_labels', pid, tid: 0, args: { labels: `pid ${process.hello.pid}` } };
+    yield { ph: 'M', name: 'process_sort_index', pid, tid: 0, args: { sort_index: sortIndex } };
     for (let lane = 0; lane < count; lane++) {
-      events.push(
-        { ph: 'M', name: 'thread_name', pid, tid: lane + 1, args: { name: `ops ${lane + 1}` } },
-        { ph: 'M', name: 'thread_sort_index', pid, tid: lane + 1, args: { sort_index: lane } },
-      );
+      yield { ph: 'M', name: 'thread_name', pid, tid: lane + 1, args: { name: `ops ${lane + 1}` } };
+      yield { ph: 'M', name: 'thread_sort_index', pid, tid: lane + 1, args: { sort_index: lane } };
     }
     const byId = new Map(process.ops.map((op) => [op.id, op]));
     const ordered = [...process.ops].sort((a, b) => a.createdT - b.createdT || a.id - b.id);
@@ -64,26 +64,25 @@ export function chromeTraceEvents(processes: readonly ProcessHistory[]): ChromeT
       const flow = parent ? nextFlow++ : 0;
       if (parent) {
         const from = Math.min(Math.max(op.createdT, parent.createdT), parent.endT ?? Infinity);
-        events.push({ ph: 's', name: 'created', cat: FLOW_CATEGORY, id: flow, pid, tid: laneOf.get(parent.id)! + 1, ts: from + shift });
+        yield { ph: 's', name: 'created', cat: FLOW_CATEGORY, id: flow, pid, tid: laneOf.get(parent.id)! + 1, ts: from + shift };
       }
-      events.push(sliceOf(op, pid, tid, shift, process.untimedMarks));
-      if (parent) events.push({ ph: 'f', bp: 'e', name: 'created', cat: FLOW_CATEGORY, id: flow, pid, tid, ts: op.createdT + shift });
+      yield sliceOf(op, pid, tid, shift, process.untimedMarks);
+      if (parent) yield { ph: 'f', bp: 'e', name: 'created', cat: FLOW_CATEGORY, id: flow, pid, tid, ts: op.createdT + shift };
       if (process.untimedMarks) continue; // when they happened is not known: the slice's args say what
       for (const mark of op.progress) {
-        events.push({ ph: 'i', s: 't', name: 'progress', cat: OP_CATEGORY, pid, tid, ts: clampInto(op, mark.t) + shift, args: { op: op.id, value: mark.value } });
+        yield { ph: 'i', s: 't', name: 'progress', cat: OP_CATEGORY, pid, tid, ts: clampInto(op, mark.t) + shift, args: { op: op.id, value: mark.value } };
       }
       if (op.cancel) {
-        events.push({
+        yield {
           ph: 'i', s: 't', name: 'cancel requested', cat: OP_CATEGORY, pid, tid, ts: clampInto(op, op.cancel.t) + shift,
           args: { op: op.id, by: op.cancel.source },
-        });
+        };
       }
     }
     for (const drop of process.dropped) {
-      events.push({ ph: 'i', s: 'p', name: 'events dropped', cat: OP_CATEGORY, pid, tid: 0, ts: drop.t + shift, args: { count: drop.count } });
+      yield { ph: 'i', s: 'p', name: 'events dropped', cat: OP_CATEGORY, pid, tid: 0, ts: drop.t + shift, args: { count: drop.count } };
     }
   }
-  return events;
 }
 
 function sliceOf(op: OpHistory, pid: number, tid: number, shift: number, untimedMarks: boolean): ChromeTraceEvent {
@@ -117,18 +116,26 @@ function uniquePid(pid: number, used: Set<number>): number {
 }
 
 /** The JSON object form, in chunks of about `eventsPerChunk` events, for writing without one huge string. */
-export function* chromeTraceJson(events: readonly ChromeTraceEvent[], eventsPerChunk = 2000): Generator<string> {
-  yield '{"displayTimeUnit":"ms","otherData":{"producer":"Async Operations Debugger"},"traceEvents":[\n';
-  for (let i = 0; i < events.length; i += eventsPerChunk) {
-    const part = events.slice(i, i + eventsPerChunk).map((e) => JSON.stringify(e)).join(',\n');
-    yield i + eventsPerChunk < events.length ? `${part},\n` : `${part}\n`;
+export function* chromeTraceJson(events: Iterable<ChromeTraceEvent>, eventsPerChunk = 2000): Generator<string> {
+  yield '{"displayTimeUnit":"ms","otherData":{"producer":"Async Operations Debugger"},"traceEvents":[';
+  let part = '';
+  let inPart = 0;
+  let first = true;
+  for (const event of events) {
+    part += (first ? '\n' : ',\n') + JSON.stringify(event);
+    first = false;
+    if (++inPart >= eventsPerChunk) {
+      yield part;
+      part = '';
+      inPart = 0;
+    }
   }
-  yield ']}\n';
+  yield `${part}\n]}\n`;
 }
 
 /** Writes the export to a stream (a file, stdout) and waits until it took every chunk. */
-export async function writeChromeTrace(out: NodeJS.WritableStream, processes: readonly ProcessHistory[]): Promise<{ ops: number; events: number }> {
-  const events = chromeTraceEvents(processes);
+export async function writeChromeTrace(out: NodeJS.WritableStream, processes: readonly ProcessHistory[]): Promise<{ ops: number }> {
+  const events = eventsOf(processes);
   let failure: Error | undefined;
   const onError = (error: Error) => { failure = error; };
   out.on('error', onError);
@@ -141,18 +148,18 @@ export async function writeChromeTrace(out: NodeJS.WritableStream, processes: re
   } finally {
     out.off('error', onError);
   }
-  return { ops: processes.reduce((n, p) => n + p.ops.length, 0), events: events.length };
+  return { ops: processes.reduce((n, p) => n + p.ops.length, 0) };
 }
 
 /** Writes the export to `file` (replacing one of that name); returns what it holds. Any failure
  *  (no such folder, no space) rejects. */
-export async function writeChromeTraceFile(file: string, processes: readonly ProcessHistory[]): Promise<{ ops: number; events: number }> {
-  const events = chromeTraceEvents(processes);
+export async function writeChromeTraceFile(file: string, processes: readonly ProcessHistory[]): Promise<{ ops: number }> {
+  const events = eventsOf(processes);
   const handle = await open(file, 'w');
   try {
     for (const chunk of chromeTraceJson(events)) await handle.write(chunk);
   } finally {
     await handle.close();
   }
-  return { ops: processes.reduce((n, p) => n + p.ops.length, 0), events: events.length };
+  return { ops: processes.reduce((n, p) => n + p.ops.length, 0) };
 }
