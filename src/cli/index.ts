@@ -7,7 +7,8 @@ declare const PACKAGE_VERSION: string;
 main(process.argv.slice(2), typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : '0.0.0').then(
   (code) => { process.exitCode = code; },
   (error: unknown) => {
-    process.stderr.write(`asyncinfo: ${describe(error)}\n`);
+    // A reader that closed the pipe early (`asyncinfo export t.ndjson | head`) took what it wanted.
+    if ((error as NodeJS.ErrnoException)?.code !== 'EPIPE') process.stderr.write(`asyncinfo: ${describe(error)}\n`);
     process.exitCode = 1;
   },
 );
