@@ -11,7 +11,7 @@ import { parseArgs, UsageError, type Invocation } from './args';
 export const USAGE = `Usage:
   asyncinfo export <trace.ndjson> --format chrome [-o out.json]
       Writes the trace's operations as Chrome Trace Event Format JSON (open it in
-      https://ui.perfetto.dev or chrome://tracing); to stdout without -o.
+      https://ui.perfetto.dev); to stdout without -o (or with -o -).
   asyncinfo summary <trace.ndjson> [--json]
       Prints per process the operations by status, what was still pending at the
       end of the trace, and the warnings that held then (cancel-ignored after 5 s,
@@ -39,7 +39,7 @@ export async function main(argv: readonly string[], version: string): Promise<nu
       return 0;
     case 'export': {
       const processes = await readTraceHistories(invocation.trace);
-      if (invocation.output === undefined) {
+      if (invocation.output === undefined || invocation.output === '-') {
         await writeChromeTrace(process.stdout, processes);
         return 0;
       }

@@ -58,9 +58,10 @@ export function registerExportCommand(store: OperationStore, exportFolder: vscod
       );
       const reveal = 'Reveal File';
       void vscode.window.showInformationMessage(
-        `Exported ${ops} operation${ops === 1 ? '' : 's'} to ${plain(file, 400)}: open it in ui.perfetto.dev or chrome://tracing.`, reveal,
+        `Exported ${ops} operation${ops === 1 ? '' : 's'} to ${plain(file, 400)}: open it in Perfetto (ui.perfetto.dev).`, reveal,
       ).then((choice) => {
-        if (choice === reveal) void vscode.commands.executeCommand('revealFileInOS', uri);
+        // Not every host has the command (a browser's VS Code): then nothing to reveal.
+        if (choice === reveal) vscode.commands.executeCommand('revealFileInOS', uri).then(undefined, () => undefined);
       });
     } catch (error) {
       void vscode.window.showErrorMessage(`Cannot export to ${plain(file, 400)}: ${plain((error as Error).message, 400)}`);

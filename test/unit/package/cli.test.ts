@@ -54,12 +54,13 @@ describe('npx asyncinfo (the packed runtime package)', function () {
     assert.deepEqual(openBegins.map((e) => e.name).sort(), ['forever', 'stubborn']);
   });
 
-  it('export without -o writes the JSON to stdout (for a pipe), nothing else', async () => {
+  it('export without -o (or with -o -) writes the JSON to stdout (for a pipe), nothing else', async () => {
     const { code, stdout, stderr } = await asyncinfo('export', 'run.ndjson');
     assert.equal(code, 0, stderr);
     assert.equal(stderr, '');
     const { events } = checkTraceEventFormat(JSON.parse(stdout));
     assert.equal(events.filter((e) => e.ph === 'X' || e.ph === 'B').length, 10);
+    assert.equal((await asyncinfo('export', 'run.ndjson', '-o', '-')).stdout, stdout);
   });
 
   it('summary: counts by status, what was pending at the end (oldest first), per process', async () => {
