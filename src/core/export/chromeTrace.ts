@@ -2,9 +2,9 @@
 // Each op is a slice on a lane of its process (lanes.ts): a complete slice ('X') once it ended, a
 // begin ('B') with no end while still pending (the viewers draw it to the trace's end, marked as
 // not ended); progress and cancel requests are instants ('i') on its lane, and a flow ('s' -> 'f')
-// runs from each parent's slice to its child's. Thread slices rather than async ('b'/'e') events,
-// because viewers bind flow arrows only to thread slices and nest only those; lanes keep the
-// overlapping async work apart. Timestamps are microseconds on one clock for every process
+// runs from each parent's slice to its child's. Thread slices rather than async ('b'/'e') events:
+// only they nest (a child under its parent), and classic flows, one per child, bind to them; lanes
+// keep the overlapping async work apart (README, Exports). Timestamps are microseconds on one clock for every process
 // (their hello's timeOrigin), counted from the earliest process's origin.
 import { open } from 'node:fs/promises';
 import { once } from 'node:events';
@@ -54,20 +54,29 @@ export function* eventsOf(processes: readonly ProcessHistory[]): Generator<Chrom
       yield { ph: 'M', name: 'thread_name', pid, tid: lane + 1, args: { name: `ops ${lane + 1}` } };
       yield { ph: 'M', name: 'thread_sort_index', pid, tid: lane + 1, args: { sort_index: lane } };
     }
-    const byId = new Map(process.ops.map((op) => [op.id, op]));
     const ordered = [...process.ops].sort((a, b) => a.createdT - b.createdT || a.id - b.id);
+    // Flows leave a parent's slice right after it begins (the file's next event at that time):
+    // viewers bind a flow start to the innermost slice open on its track when they read it, and
+    // only there is that surely the parent, whatever its lane holds later.
+    const children = new Map<number, OpHistory[]>();
+    const seen = new Set<number>();
+    for (const op of ordered) {
+      seen.add(op.id);
+      if (op.parent === null || !seen.has(op.parent)) continue; // parent unknown (or listed after it)
+      const list = children.get(op.parent);
+      if (list) list.push(op);
+      else children.set(op.parent, [op]);
+    }
+    const flowTo = new Map<number, number>();
     for (const op of ordered) {
       const tid = laneOf.get(op.id)! + 1;
-      const parent = op.parent === null ? undefined : byId.get(op.parent);
-      // The flow starts on the parent's slice (while it is open) before the child's slice begins,
-      // so a viewer binds it to the parent even when the child nests on the same lane.
-      const flow = parent ? nextFlow++ : 0;
-      if (parent) {
-        const from = Math.min(Math.max(op.createdT, parent.createdT), parent.endT ?? Infinity);
-        yield { ph: 's', name: 'created', cat: FLOW_CATEGORY, id: flow, pid, tid: laneOf.get(parent.id)! + 1, ts: from + shift };
-      }
       yield sliceOf(op, pid, tid, shift, process.untimedMarks);
-      if (parent) yield { ph: 'f', bp: 'e', name: 'created', cat: FLOW_CATEGORY, id: flow, pid, tid, ts: op.createdT + shift };
+      const flow = flowTo.get(op.id);
+      if (flow !== undefined) yield { ph: 'f', bp: 'e', name: 'created', cat: FLOW_CATEGORY, id: flow, pid, tid, ts: op.createdT + shift };
+      for (const child of children.get(op.id) ?? []) {
+        flowTo.set(child.id, nextFlow);
+        yield { ph: 's', name: 'created', cat: FLOW_CATEGORY, id: nextFlow++, pid, tid, ts: op.createdT + shift };
+      }
       if (process.untimedMarks) continue; // when they happened is not known: the slice's args say what
       for (const mark of op.progress) {
         yield { ph: 'i', s: 't', name: 'progress', cat: OP_CATEGORY, pid, tid, ts: clampInto(op, mark.t) + shift, args: { op: op.id, value: mark.value } };

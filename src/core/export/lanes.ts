@@ -13,8 +13,14 @@ interface Lane {
   busyUntil: number;
 }
 
-/** Lane (0-based) of each op, and how many lanes there are. */
-export function assignLanes(ops: readonly OpHistory[]): { laneOf: Map<number, number>; count: number } {
+export interface LaneLayout {
+  /** Lane (0-based) of each op. */
+  readonly laneOf: Map<number, number>;
+  readonly count: number;
+}
+
+/** The ops (in any order) in the fewest lanes this greedy pass finds, children on their parents. */
+export function assignLanes(ops: readonly OpHistory[]): LaneLayout {
   const order = [...ops].sort((a, b) => a.createdT - b.createdT || a.id - b.id);
   const lanes: Lane[] = [];
   const laneOf = new Map<number, Lane>();

@@ -13,12 +13,24 @@ import { foldProcess, type ProcessHistory } from '../../../../src/core/export/op
 import { readTrace } from '../../../../src/core/traceFile';
 import type { AgentMessage } from '../../../../src/protocol/messages';
 import { cancelRequested, canceled, completed, created, failed, hello, progress, snapshotEnd } from '../messages';
-import { checkTraceEventFormat, type Slice, type TraceEvent } from './traceEventRules';
+import { checkTraceEventFormat, flowBindings, type Slice, type TraceEvent } from './traceEventRules';
 
 const ROOT = path.resolve(__dirname, '../../../../..');
 const run = promisify(execFile);
 
 const exported = (processes: ProcessHistory[]) => checkTraceEventFormat(JSON.parse([...chromeTraceJson(chromeTraceEvents(processes), 7)].join('')));
+/** Every flow, as Perfetto's importer binds it, leaves the parent's slice and reaches the child's. */
+function assertFlowsBindParentToChild({ events }: ReturnType<typeof checkTraceEventFormat>): number {
+  let checked = 0;
+  for (const [key, { from, to }] of flowBindings(events)) {
+    assert.ok(from && (from.ph === 'X' || from.ph === 'B'), `flow ${key} leaves a slice (${from?.name})`);
+    assert.ok(to && (to.ph === 'X' || to.ph === 'B'), `flow ${key} reaches a slice (${to?.name})`);
+    assert.equal(from.args!.id, to.args!.parent, `flow ${key} leaves #${to.args!.id}'s parent, not ${from.name}`);
+    checked++;
+  }
+  return checked;
+}
+
 const sliceOf = (slices: Slice[], id: number, pid?: number) =>
   slices.find((s) => s.event.args?.id === id && (pid === undefined || s.event.pid === pid));
 
@@ -100,6 +112,7 @@ describe('Chrome trace export', () => {
       const orphan = result.slices.find((s) => s.event.name === 'orphan')!;
       assert.ok(orphan.end > download.end, 'the orphan outlives the download');
       assert.notEqual(orphan.tid, download.tid);
+      assert.equal(assertFlowsBindParentToChild(result), 4);
     });
 
     it('names the process after its script, with its pid', () => {
@@ -160,11 +173,13 @@ describe('Chrome trace export', () => {
       if (end === undefined) pending++;
     }
     for (const [id, end] of ends) if (end !== undefined) messages.push(completed(id, end));
-    const { events, openBegins } = exported([foldProcess(hello(), messages)]);
+    const result = exported([foldProcess(hello(), messages)]);
+    const { events, openBegins } = result;
     assert.equal(events.filter((e) => e.ph === 'X' || e.ph === 'B').length, 20_000);
     assert.equal(openBegins.length, pending);
     const withParents = messages.filter((m) => m.type === 'created' && m.parent !== null).length;
     assert.equal(events.filter((e) => e.ph === 's').length, withParents);
+    assert.equal(assertFlowsBindParentToChild(result), withParents);
     const lanes = events.filter((e) => e.name === 'thread_name').length;
     assert.ok(lanes < 20_000 / 4, `lanes are reused (${lanes} for 20,000 ops)`);
   });

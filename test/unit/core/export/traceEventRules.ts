@@ -107,6 +107,44 @@ function checkNesting(slices: Slice[]): void {
   }
 }
 
+/**
+ * Which slice each flow leaves and reaches, as Perfetto's JSON importer binds them: events read in
+ * time order (file order among equal times); per thread a stack of slices, popped only when a new
+ * slice (or thread instant, a zero-length slice) begins after their end (at their end, unless both
+ * are zero-length); a flow's 's' and its 'f' (binding point 'e') bind to the top of the stack.
+ */
+export function flowBindings(events: readonly TraceEvent[]): Map<string, { from?: TraceEvent; to?: TraceEvent }> {
+  const order = events.map((e, i) => ({ e, i })).filter(({ e }) => e.ph !== 'M')
+    .sort((a, b) => a.e.ts! - b.e.ts! || a.i - b.i).map(({ e }) => e);
+  const stacks = new Map<string, { event: TraceEvent; start: number; dur: number | undefined }[]>();
+  const bindings = new Map<string, { from?: TraceEvent; to?: TraceEvent }>();
+  for (const e of order) {
+    const thread = `${e.pid}/${e.tid}`;
+    const stack = stacks.get(thread) ?? [];
+    stacks.set(thread, stack);
+    const isThreadInstant = e.ph === 'i' && (e.s ?? 't') === 't';
+    if (e.ph === 'X' || e.ph === 'B' || isThreadInstant) {
+      const dur = e.ph === 'X' ? e.dur! : isThreadInstant ? 0 : undefined;
+      while (stack.length > 0) {
+        const top = stack[stack.length - 1];
+        if (top.dur === undefined) break; // open (a B): stays
+        const end = top.start + top.dur;
+        if (end < e.ts! || (end === e.ts && !(top.dur === 0 && dur === 0))) stack.pop();
+        else break;
+      }
+      stack.push({ event: e, start: e.ts!, dur });
+    } else if (e.ph === 's' || e.ph === 'f') {
+      const key = `${e.cat}/${e.id}`;
+      const binding = bindings.get(key) ?? {};
+      bindings.set(key, binding);
+      const top = stack[stack.length - 1]?.event;
+      if (e.ph === 's') binding.from = top;
+      else binding.to = top;
+    }
+  }
+  return bindings;
+}
+
 export function enclosing(slices: Slice[], at: TraceEvent): Slice | undefined {
   let best: Slice | undefined;
   for (const s of slices) {
