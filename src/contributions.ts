@@ -23,6 +23,7 @@ export const enum Commands {
   StartRecording = 'asyncOperations.startRecording',
   StopRecording = 'asyncOperations.stopRecording',
   OpenTrace = 'asyncOperations.openTrace',
+  ExportTrace = 'asyncOperations.exportTrace',
   SortByAge = 'asyncOperations.sortByAge',
   SortPendingFirst = 'asyncOperations.sortPendingFirst',
 }

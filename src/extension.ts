@@ -18,6 +18,7 @@ import { PendingStatusBar } from './ui/statusBar';
 import { registerTraceCommands } from './ui/traceCommands';
 import { WarningDiagnostics } from './ui/warningDiagnostics';
 import { warningDelays } from './core/warnings/rules';
+import { registerExportCommand } from './ui/exportCommand';
 
 export interface ExtensionApi {
   readonly store: OperationStore;
@@ -94,6 +95,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   subs.push(revealOnFirstOperations(store, tree, view));
   subs.push(...registerViewCommands(store, tree, view, feed, context.workspaceState));
   subs.push(...registerTraceCommands(store, feed, vscode.Uri.joinPath(context.globalStorageUri, 'traces')));
+  subs.push(registerExportCommand(store, vscode.Uri.joinPath(context.globalStorageUri, 'exports')));
   subs.push(vscode.commands.registerCommand(Commands.Attach, (args?: AttachArgs) => attachInteractively(feed, args)));
   subs.push(vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration(`${CONFIG_SECTION}.retention`)) store.setRetention(retention());

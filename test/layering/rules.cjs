@@ -1,12 +1,12 @@
 // Who may import whom (docs/architecture.md draws the rooms). `npm run lint:layers` checks src/
 // against these rules with dependency-cruiser and fails the build on any break.
 const room = (name) => `^src/${name}/`;
-const only = (name, allowed) => ({
+const only = (name, allowed, packages = []) => ({
   name: `${name}-imports-only-${allowed.join('-') || 'itself'}`,
   comment: `src/${name} may import only ${[name, ...allowed].join(', ')} (and Node's own modules)`,
   severity: 'error',
   from: { path: room(name) },
-  to: { pathNot: [room(name), ...allowed.map(room), '^node:', '^[a-z_]+$'], dependencyTypesNot: ['core'] },
+  to: { pathNot: [room(name), ...allowed.map(room), '^node:', '^[a-z_]+$', ...packages.map((p) => `^node_modules/${p}/`)], dependencyTypesNot: ['core'] },
 });
 
 module.exports = {
@@ -25,6 +25,9 @@ module.exports = {
     only('core', ['protocol', 'common']),
     only('transport', ['protocol', 'common']),
     only('session', ['core', 'transport', 'protocol', 'common']),
+    only('cli', ['core', 'protocol', 'common']),
+    // the program's own OpenTelemetry API (a peer dependency of the runtime package)
+    only('otel', ['protocol'], ['@opentelemetry/api']),
     {
       name: 'ui-not-program-side',
       comment: 'The UI talks to programs through the channel, never by importing the runtime or the agent',

@@ -11,17 +11,19 @@ const root = path.resolve(here, '../../..');
 const dist = path.join(root, 'dist');
 const stage = path.join(root, 'out/runtime-package');
 
-// agent.js is the ES5 preload; it starts agentMain.js where the Node can run it.
-for (const built of ['runtime.js', 'agent.js', 'agentMain.js', 'types/runtime/index.d.ts']) {
+// agent.js is the ES5 preload; it starts agentMain.js where the Node can run it. cli.js is the
+// `asyncinfo` bin, otel.js the `/otel` entry.
+const BUNDLES = ['runtime.js', 'agent.js', 'agentMain.js', 'cli.js', 'otel.js'];
+for (const built of [...BUNDLES, 'types/runtime/index.d.ts', 'types/otel/index.d.ts']) {
   if (!existsSync(path.join(dist, built))) throw new Error(`dist/${built} is missing: run \`npm run build\` first`);
 }
 
 rmSync(stage, { recursive: true, force: true });
 mkdirSync(stage, { recursive: true });
 const withoutMapComment = (file) => readFileSync(file, 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
-for (const bundle of ['runtime.js', 'agent.js', 'agentMain.js']) writeFileSync(path.join(stage, bundle), withoutMapComment(path.join(dist, bundle)));
+for (const bundle of BUNDLES) writeFileSync(path.join(stage, bundle), withoutMapComment(path.join(dist, bundle)));
 cpSync(path.join(dist, 'types'), path.join(stage, 'types'), { recursive: true, filter: (f) => !f.endsWith('.map') });
-for (const file of ['package.json', 'README.md', 'index.mjs', 'index.d.ts', 'index.d.mts']) {
+for (const file of ['package.json', 'README.md', 'index.mjs', 'index.d.ts', 'index.d.mts', 'otel.d.ts']) {
   copyFileSync(path.join(here, file), path.join(stage, file));
 }
 copyFileSync(path.join(root, 'LICENSE'), path.join(stage, 'LICENSE'));

@@ -41,7 +41,8 @@ describe('@asyncinfo/runtime, packed and installed', function () {
 
   it('the tarball holds the bundles, declarations, README and LICENSE: no sources, tests or maps', () => {
     const files = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).trim().split('\n').map((f) => f.replace(/^package\//, ''));
-    for (const needed of ['package.json', 'README.md', 'LICENSE', 'runtime.js', 'agent.js', 'index.mjs', 'index.d.ts', 'index.d.mts', 'types/runtime/index.d.ts']) {
+    for (const needed of ['package.json', 'README.md', 'LICENSE', 'runtime.js', 'agent.js', 'index.mjs', 'index.d.ts', 'index.d.mts', 'types/runtime/index.d.ts',
+      'cli.js', 'otel.js', 'otel.d.ts', 'types/otel/index.d.ts']) {
       assert.ok(files.includes(needed), `${needed} is in the tarball`);
     }
     assert.deepStrictEqual(files.filter((f) => /\.map$|\.ts$(?<!\.d\.ts)|\.mts$(?<!\.d\.mts)|test/.test(f)), []);
@@ -50,6 +51,8 @@ describe('@asyncinfo/runtime, packed and installed', function () {
     const manifest = JSON.parse(readFileSync(path.join(installed, 'package.json'), 'utf8'));
     assert.strictEqual(manifest.engines.node, '>=16');
     assert.strictEqual(manifest.dependencies, undefined);
+    assert.deepStrictEqual(manifest.bin, { asyncinfo: './cli.js' });
+    assert.deepStrictEqual(manifest.peerDependenciesMeta, { '@opentelemetry/api': { optional: true } });
     assert.strictEqual(path.basename(tarball), `asyncinfo-runtime-${manifest.version}.tgz`);
   });
 
