@@ -27,6 +27,9 @@ const builds = [
   { ...inProgram, entryPoints: ['src/runtime/index.ts'], outfile: 'dist/runtime.js', target: 'node16' },
   { ...inProgram, entryPoints: ['src/agent/index.ts'], outfile: 'dist/agentMain.js', target: 'node16' },
   { ...common, bundle: false, sourcemap: false, entryPoints: ['src/agent/preload.js'], outfile: 'dist/agent.js', target: 'es5' },
+  // The timeline webview: a browser script (flame-chart-js, @vscode-elements/elements and the
+  // core's lane layout bundled in), loaded by the webview from dist/ under its nonce.
+  { ...common, platform: 'browser', format: 'iife', entryPoints: ['src/webview/timeline/main.ts'], outfile: 'dist/timeline.js', target: 'chrome114' },
 ];
 
 mkdirSync('dist', { recursive: true });

@@ -4,6 +4,8 @@ import type { ParentMode, SiteMode } from './protocol/environment';
 
 export const VIEW_ID = 'asyncOperations.view';
 export const OUTPUT_NAME = 'Async Operations';
+/** The timeline webview panel's type (Show Timeline). */
+export const TIMELINE_VIEW_TYPE = 'asyncOperations.timeline';
 
 export const enum Commands {
   CancelOperation = 'asyncOperations.cancelOperation',
@@ -24,6 +26,10 @@ export const enum Commands {
   OpenTrace = 'asyncOperations.openTrace',
   SortByAge = 'asyncOperations.sortByAge',
   SortPendingFirst = 'asyncOperations.sortPendingFirst',
+  ShowTimeline = 'asyncOperations.showTimeline',
+  ReplayPrevious = 'asyncOperations.replayPrevious',
+  ReplayNext = 'asyncOperations.replayNext',
+  ReplayEnd = 'asyncOperations.replayEnd',
 }
 
 export const enum ContextKeys {
@@ -33,6 +39,10 @@ export const enum ContextKeys {
   Filtered = 'asyncOperations.filtered',
   Recording = 'asyncOperations.recording',
   SortedByAge = 'asyncOperations.sortedByAge',
+  /** A trace is open: it can be replayed. */
+  HasTrace = 'asyncOperations.hasTrace',
+  /** The tree shows a moment of a trace (a replay cursor is placed). */
+  Replaying = 'asyncOperations.replaying',
 }
 
 export const CONFIG_SECTION = 'asyncOperations';

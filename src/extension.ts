@@ -15,6 +15,8 @@ import { OperationsTree } from './ui/operationsTree';
 import { outputLogger } from './ui/outputLogger';
 import { revealOnFirstOperations } from './ui/revealOnFirstOps';
 import { PendingStatusBar } from './ui/statusBar';
+import { registerTimelineCommands } from './ui/timelineCommands';
+import { ReplayController } from './ui/replay';
 import { registerTraceCommands } from './ui/traceCommands';
 
 export interface ExtensionApi {
@@ -24,6 +26,7 @@ export interface ExtensionApi {
   readonly channelToken: string | undefined;
   readonly tree: OperationsTree;
   readonly feed: OperationsFeed;
+  readonly replay: ReplayController;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
@@ -67,25 +70,32 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   subs.push(store.onDidChange(updateView));
   updateView();
 
-  // One count, computed once a tick, shown in the view's title and the status bar together.
+  const replay = new ReplayController(store);
+  subs.push(replay);
+
+  // One count, computed once a tick, shown in the view's title and the status bar together; while
+  // a trace is replayed, the title says which moment the tree shows.
   const statusBar = new PendingStatusBar(store);
   const showCounts = () => {
     const pending = statusBar.update();
-    const description = pending === undefined ? undefined : `${pending.toLocaleString('en-US')} pending`;
+    const counts = pending === undefined ? undefined : `${pending.toLocaleString('en-US')} pending`;
+    const moment = replay.describe();
+    const description = moment && counts ? `${moment} · ${counts}` : moment ?? counts;
     // Only on a change: each write redraws the view's title, which closes a menu open on it.
     if (view.description !== description) view.description = description;
   };
-  subs.push(statusBar, tree.onDidTick(showCounts), store.onDidChange((change) => change.processes.size > 0 && showCounts()));
+  subs.push(statusBar, tree.onDidTick(showCounts), store.onDidChange((change) => change.processes.size > 0 && showCounts()), replay.onDidChange(() => showCounts()));
   showCounts();
   subs.push(revealOnFirstOperations(store, tree, view));
   subs.push(...registerViewCommands(store, tree, view, feed, context.workspaceState));
-  subs.push(...registerTraceCommands(store, feed, vscode.Uri.joinPath(context.globalStorageUri, 'traces')));
+  subs.push(...registerTraceCommands(store, feed, vscode.Uri.joinPath(context.globalStorageUri, 'traces'), (key, trace) => replay.add(key, trace)));
+  subs.push(...registerTimelineCommands({ store, tree, view, replay, onDidReceive: feed.onDidReceive, extensionUri: context.extensionUri }));
   subs.push(vscode.commands.registerCommand(Commands.Attach, (args?: AttachArgs) => attachInteractively(feed, args)));
   subs.push(vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration(CONFIG_SECTION)) store.setRetention(retention());
   }));
 
-  return { store, channelAddress: server?.address, channelToken: server?.token, tree, feed };
+  return { store, channelAddress: server?.address, channelToken: server?.token, tree, feed, replay };
 }
 
 export function deactivate(): void {}

@@ -25,6 +25,9 @@ module.exports = {
     only('core', ['protocol', 'common']),
     only('transport', ['protocol', 'common']),
     only('session', ['core', 'transport', 'protocol', 'common']),
+    // The timeline webview runs in a browser page: it shares the core's plain data code (lane
+    // layout, message validators), never the extension's UI or anything that needs Node.
+    only('webview', ['core', 'protocol', 'common']),
     {
       name: 'ui-not-program-side',
       comment: 'The UI talks to programs through the channel, never by importing the runtime or the agent',
