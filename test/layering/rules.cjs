@@ -27,7 +27,11 @@ module.exports = {
     only('session', ['core', 'transport', 'protocol', 'common']),
     // The timeline webview runs in a browser page: it shares the core's plain data code (lane
     // layout, message validators), never the extension's UI or anything that needs Node.
-    only('webview', ['core', 'protocol', 'common']),
+    // Its drawing and controls come from the two libraries it bundles.
+    {
+      ...only('webview', ['core', 'protocol', 'common']),
+      to: { pathNot: [room('webview'), room('core'), room('protocol'), room('common'), '^node_modules/(flame-chart-js|@vscode-elements/elements|events)/'] },
+    },
     {
       name: 'ui-not-program-side',
       comment: 'The UI talks to programs through the channel, never by importing the runtime or the agent',
