@@ -10,9 +10,10 @@ import { TimelineBuilder } from '../core/timeline';
 import { OPS_PER_MESSAGE, parseFromWebview, type FromWebview, type ToWebview } from '../core/timelineMessages';
 import type { AgentMessage, LifecycleMessage } from '../protocol/messages';
 import { isLifecycleType } from '../protocol/schema';
-import { Commands, TIMELINE_VIEW_TYPE } from '../contributions';
+import { TIMELINE_VIEW_TYPE } from '../contributions';
 import type { OperationsTree, TreeElement } from './operationsTree';
-import { processLabel } from './presentation';
+import { processLabel, siteLocation } from './presentation';
+import { plain } from './untrusted';
 import type { ReplayController } from './replay';
 
 /** Live changes reach the webview at most this often. */
@@ -130,7 +131,16 @@ export class TimelinePanel implements vscode.Disposable {
     } catch {
       // Beyond a "show more" page: the row is not listed, the site still opens.
     }
-    await vscode.commands.executeCommand(Commands.OpenSite, element);
+    // The site opens in another editor group than the timeline's, which stays in sight.
+    const site = store.op(key, id)?.site;
+    const location = site ? siteLocation(site) : undefined;
+    if (!location) return;
+    const column = this.panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
+    try {
+      await vscode.window.showTextDocument(location.uri, { viewColumn: column, selection: new vscode.Range(location.position, location.position), preview: true, preserveFocus: true });
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Cannot open ${plain(site!)}: ${plain((error as Error).message)}`);
+    }
   }
 
   private isLive(): boolean {

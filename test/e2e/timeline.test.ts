@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { artifactsDir, fixturesDir } from '../harness/paths';
 import {
-  acceptFileDialog, commandPaletteHas, expandViewPane, openRunAndDebug, runCommand, startDebugging, stopDebugging, treeRow, viewPane, webviewFrame,
+  acceptFileDialog, commandPaletteHas, expandViewPane, hoverInlineAction, openRunAndDebug, runCommand, startDebugging, stopDebugging, treeRow, viewPane, webviewFrame,
 } from '../harness/workbenchUi';
 import { useWorkbench } from './useWorkbench';
 
@@ -104,7 +104,7 @@ describe('Timeline (UI)', function () {
     await runCommand(page, 'Async Operations: Show Timeline');
     const frame = await webviewFrame(page, '#canvas');
     // Bars for the demo's ops, live: pending and finished ones, more as the demo runs.
-    const first = await waitFor('lanes of the live demo', () => lanes(frame), (l) => l.some((lane) => /waitForShutdown/.test(lane.text)) && l.some((lane) => lane.status !== 'Started'));
+    await waitFor('lanes of the live demo', () => lanes(frame), (l) => l.some((lane) => /waitForShutdown/.test(lane.text)) && l.some((lane) => lane.status !== 'Started'));
     assert.match(await frame.locator('#summary').innerText(), /\d+ operations · \d+ pending · live/);
     assert.ok(await drawnPixels(frame) > 1000, 'no bars on the canvas');
     const count = (await frame.locator('#summary').innerText()).match(/^([\d,]+) operations/)![1];
@@ -112,13 +112,20 @@ describe('Timeline (UI)', function () {
     await page.waitForTimeout(500);
     await page.screenshot({ path: path.join(artifactsDir, 'timeline-live.png') });
 
-    // A click on the long-pending op's bar: its row is selected in the view, demo.js opens.
-    const lane = (await lanes(frame)).find((l) => /waitForShutdown/.test(l.text)) ?? first.find((l) => /waitForShutdown/.test(l.text))!;
+    // A click on the first op's bar (the top lane: new ops never push it down): its row is
+    // selected in the view, and demo.js opens at its creation site.
+    const lane = (await lanes(frame))[0];
+    assert.match(lane.text, /^downloadFile .* #1: pending/);
     await frame.locator('#canvas').click({ position: { x: lane.x + Math.min(lane.w / 2, 40), y: lane.y + lane.h / 2 } });
-    await pane.locator('.monaco-list-row.selected', { hasText: new RegExp(`waitForShutdown.*#${lane.id}\\b`) }).waitFor({ timeout: 15_000 });
+    await pane.locator('.monaco-list-row.selected', { hasText: /downloadFile.*#1\b/ }).waitFor({ timeout: 15_000 });
     await page.locator('.tab', { hasText: 'demo.js' }).first().waitFor({ timeout: 15_000 });
     await workbench().screenshot('timeline-reveal');
     await stopDebugging(page);
+    // The ended session leaves the view (the next test reads the tree of a trace alone).
+    const ended = treeRow(pane, /demo\.js.*session ended/);
+    await ended.waitFor({ timeout: 20_000 });
+    await (await hoverInlineAction(ended, 'Remove from View')).click();
+    await ended.waitFor({ state: 'detached', timeout: 10_000 });
   });
 
   it('an opened trace is drawn whole; a click on the timeline replays it to that moment in the tree, Next event steps, the title says the moment', async () => {
@@ -146,10 +153,17 @@ describe('Timeline (UI)', function () {
     await workbench().screenshot('timeline-trace');
 
     // Click the empty part of saveCache's lane at 450 ms (saveCache runs 800-1000 ms): the cursor.
-    const save = drawn.find((l) => l.id === 5)!;
-    const pxPerMs = save.w / 200;
-    await frame.locator('#canvas').click({ position: { x: save.x - 350 * pxPerMs, y: save.y + save.h / 2 } });
+    // (Read once the chart has settled on the trace's whole span.)
+    const at450 = async () => {
+      const scale = await frame.locator('#lanes').evaluate((list) => (list as unknown as { dataset: Record<string, string> }).dataset);
+      const save = (await lanes(frame)).find((l) => l.id === 5);
+      return { save, x: (450 - Number(scale.startMs)) * Number(scale.pxPerMs) };
+    };
+    const { save: saveLane, x } = await waitFor('the whole trace in sight', at450, ({ save, x }) => Boolean(save) && x > 0 && x < save!.x);
+    const save = saveLane!;
+    await frame.locator('#canvas').click({ position: { x, y: save.y + save.h / 2 } });
     await waitFor('the moment shown', () => frame.locator('#moment').innerText(), (text) => /event 6 of 11/.test(text));
+    assert.match(await frame.locator('#process').evaluate((select) => (select as unknown as { value: string }).value), /replay\.ndjson:777$/);
     // At 450 ms: loadConfig had completed, fetchUsers and its parsePage were pending, watchChanges
     // had begun, saveCache did not exist yet.
     await treeRow(pane, /fetchUsers.*Started/).waitFor({ timeout: 15_000 });
@@ -163,15 +177,17 @@ describe('Timeline (UI)', function () {
     await frame.locator('#next').click();
     await waitFor('the next moment', () => frame.locator('#moment').innerText(), (text) => /event 7 of 11/.test(text));
     // Ended, it moved into its parent's finished group: unfold it.
-    const group = treeRow(pane, /^\s*1 finished\s*$/);
+    const level = Number(await treeRow(pane, /fetchUsers/).getAttribute('aria-level')) + 1;
+    const group = pane.locator(`.monaco-list-row[aria-level="${level}"]`).filter({ hasText: /^\s*1 finished\s*$/ }).first();
     await group.waitFor({ timeout: 15_000 });
     if ((await group.getAttribute('aria-expanded')) === 'false') await group.click();
     await treeRow(pane, /parsePage.*Error/).waitFor({ timeout: 15_000 });
     await waitFor('the view\'s title', title, (t) => /replay: \+500\.000 ms, event 7 of 11/.test(t));
 
-    // Back to the whole trace: saveCache is there, the title no longer says replay.
+    // Back to the whole trace: saveCache has ended too (the root's finished group holds three),
+    // the title no longer says replay.
     await frame.locator('#whole').click();
-    await treeRow(pane, /saveCache/).waitFor({ timeout: 15_000 });
+    await treeRow(pane, /^\s*3 finished\s*$/).waitFor({ timeout: 15_000 });
     await waitFor('the view\'s title', title, (t) => !/replay/.test(t));
   });
 });

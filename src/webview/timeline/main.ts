@@ -43,6 +43,8 @@ const ops = new Map<number, TimelineOp>();
 let layout: LaneLayout = { ids: [], depths: [] };
 let layoutDirty = false;
 let redrawTimer: number | undefined;
+/** The chart has been zoomed to this process once (later data keeps the user's zoom). */
+let hasView = false;
 
 const canvas = $<HTMLCanvasElement>('canvas');
 const chartBox = $('chart');
@@ -122,8 +124,8 @@ window.addEventListener('message', (event: MessageEvent) => {
   const message = parseToWebview(event.data);
   if (message) receive(message);
 });
+// The extension says which process to show (the saved zoom and scroll apply if it is the same).
 post({ type: 'ready' });
-if (key) post({ type: 'pick', key });
 
 function receive(message: ToWebview): void {
   switch (message.type) {
@@ -132,9 +134,12 @@ function receive(message: ToWebview): void {
       break;
     case 'reset':
       if (message.key !== key) {
+        // Another process: shown whole first, not at the last one's zoom.
         pendingView = null;
         pendingScroll = 0;
+        hasView = false;
         lanes.selectedId = null;
+        lanes.scrollTo(0);
       }
       key = message.key;
       trace = message.trace;
@@ -144,7 +149,7 @@ function receive(message: ToWebview): void {
       ops.clear();
       $('title').textContent = message.label;
       document.body.classList.toggle('trace', trace);
-      picker.value = key;
+      for (const option of picker.querySelectorAll<HTMLElement & { value: string; selected: boolean }>('vscode-option')) option.selected = option.value === key;
       layoutDirty = true;
       scheduleRedraw();
       save();
@@ -170,12 +175,13 @@ function receive(message: ToWebview): void {
 
 function showProcesses(items: TimelineProcessItem[], selected: string | null): void {
   picker.replaceChildren(...items.map((item) => {
-    const option = document.createElement('vscode-option') as HTMLElement & { value: string };
+    const option = document.createElement('vscode-option') as HTMLElement & { value: string; selected: boolean };
     option.value = item.key;
     option.textContent = item.label;
+    // Marked on the option: a value set on the select before its new options are slotted is lost.
+    option.selected = item.key === (selected ?? key);
     return option;
   }));
-  if (selected) picker.value = selected;
   $('empty').hidden = items.length > 0;
 }
 
@@ -203,7 +209,7 @@ function redraw(): void {
   } else if (!hasView) {
     fit();
   }
-  hasView = ops.size > 0;
+  hasView ||= ops.size > 0;
   let pending = 0;
   for (const op of ops.values()) if (op.end === null) pending++;
   $('summary').textContent = `${ops.size.toLocaleString('en-US')} operations · ${pending.toLocaleString('en-US')} pending${live ? ' · live' : ''}`;
@@ -212,7 +218,6 @@ function redraw(): void {
   showFollow();
   save();
 }
-let hasView = false;
 
 function fit(): void {
   const engine = chart.renderEngine;
@@ -272,6 +277,9 @@ function describeVisibleLanes(): void {
     items.push(item);
   }
   list.replaceChildren(...items);
+  // The time scale in sight: where a moment is on the canvas (ms since the process's origin).
+  list.dataset.startMs = String(engine.positionX);
+  list.dataset.pxPerMs = String(engine.zoom);
 }
 
 let saveTimer: number | undefined;
