@@ -132,6 +132,7 @@ describe('Timeline (UI)', function () {
     const { page } = workbench();
     const file = path.join(dir, 'replay.ndjson');
     writeTrace(file);
+    await page.keyboard.press('Escape'); // whatever the last test left open
     assert.equal(await commandPaletteHas(page, 'Async Operations: Open Trace...'), true);
     await openRunAndDebug(page);
     await runCommand(page, 'Async Operations: Open Trace...');
@@ -190,4 +191,58 @@ describe('Timeline (UI)', function () {
     await treeRow(pane, /^\s*3 finished\s*$/).waitFor({ timeout: 15_000 });
     await waitFor('the view\'s title', title, (t) => !/replay/.test(t));
   });
+
+  it('a trace of 100,000 operations opens whole in the timeline and replays to a moment', async () => {
+    const { page } = workbench();
+    const file = path.join(dir, 'large.ndjson');
+    writeLargeTrace(file, 100_000);
+    assert.equal(await commandPaletteHas(page, 'Async Operations: Open Trace...'), true);
+    await openRunAndDebug(page);
+    await runCommand(page, 'Async Operations: Open Trace...');
+    await acceptFileDialog(page, file);
+    pane = await expandViewPane(page, 'Async Operations');
+    const processRow = treeRow(pane, /large\.js.*recording/);
+    await processRow.waitFor({ timeout: 60_000 });
+    await processRow.click({ button: 'right' });
+    const item = page.getByRole('menuitem', { name: 'Show Timeline' });
+    await item.hover();
+    await page.waitForTimeout(300);
+    await item.click();
+    const frame = await webviewFrame(page, '#canvas');
+    await waitFor('all ops drawn', () => frame.locator('#summary').innerText(), (text) => /^100,000 operations · 1,000 pending/.test(text), 90_000);
+    assert.ok(await drawnPixels(frame) > 1000, 'no bars on the canvas');
+    await workbench().screenshot('timeline-100k');
+    // The middle of the run (ids are created 10 µs apart): about half the ops exist then.
+    const scale = await frame.locator('#lanes').evaluate((list) => (list as unknown as { dataset: Record<string, string> }).dataset);
+    const x = (500 - Number(scale.startMs)) * Number(scale.pxPerMs);
+    const box = (await frame.locator('#canvas').boundingBox())!;
+    await frame.locator('#canvas').click({ position: { x, y: box.height - 10 } });
+    await waitFor('the moment shown', () => frame.locator('#moment').innerText(), (text) => /event [\d,]+ of [\d,]+/.test(text) && !/whole/.test(text), 60_000);
+    const title = async () => (await pane.locator('.pane-header').first().innerText()).replace(/\s+/g, ' ');
+    await waitFor('the view\'s title', title, (t) => /replay: \+\d+\.\d+ ms/.test(t), 60_000);
+    // The tree shows that moment: ops created around 500 ms pending, none from the run's end.
+    await treeRow(pane, /work 4\d{4}.*Started/).waitFor({ timeout: 30_000 });
+    await waitFor('no op from after the moment', () => treeRow(pane, /work 99\d{3}/).count(), (n) => n === 0, 30_000);
+    await workbench().screenshot('timeline-100k-replay');
+  });
 });
+
+/** `count` ops, ten children under each op of the first tenth, each ending 2 ms after it began
+ *  (the last 1,000 never end), every tenth op with a progress report. */
+function writeLargeTrace(file: string, count: number): void {
+  const lines: string[] = [JSON.stringify({ type: 'hello', protocol: 1, pid: 4321, ppid: 1, title: 'node', argv: ['/usr/bin/node', '/app/large.js'], cwd: '/app', node: 'v20.0.0', session: null, timeOrigin: 1_700_000_000_000 })];
+  const ends: [number, number][] = [];
+  for (let id = 1; id <= count; id++) {
+    const t = id * 10;
+    const parent = id > 10 ? Math.floor(id / 10) : null;
+    lines.push(JSON.stringify({ type: 'created', id, t, kind: 'operationWithProgress', name: `work ${id}`, parent, site: `/app/large.js:${id}:1` }));
+    if (id % 10 === 0) lines.push(JSON.stringify({ type: 'progress', id, t: t + 5, value: 50 }));
+    if (id <= count - 1000) ends.push([t + 2000, id]);
+    while (ends.length > 0 && ends[0][0] <= t) {
+      const [endT, endId] = ends.shift()!;
+      lines.push(JSON.stringify({ type: endId % 7 === 0 ? 'canceled' : 'completed', id: endId, t: endT }));
+    }
+  }
+  for (const [endT, endId] of ends) lines.push(JSON.stringify({ type: 'completed', id: endId, t: endT }));
+  writeFileSync(file, lines.join('\n') + '\n');
+}

@@ -183,6 +183,17 @@ function showProcesses(items: TimelineProcessItem[], selected: string | null): v
     return option;
   }));
   $('empty').hidden = items.length > 0;
+  // The process shown left the view (removed, or its trace closed): nothing of it stays drawn.
+  if (key !== null && !items.some((item) => item.key === key)) {
+    key = null;
+    ops.clear();
+    cursor = null;
+    lanes.cursorT = null;
+    layoutDirty = true;
+    hasView = false;
+    document.body.classList.remove('trace');
+    scheduleRedraw();
+  }
 }
 
 function scheduleRedraw(): void {
@@ -212,7 +223,7 @@ function redraw(): void {
   hasView ||= ops.size > 0;
   let pending = 0;
   for (const op of ops.values()) if (op.end === null) pending++;
-  $('summary').textContent = `${ops.size.toLocaleString('en-US')} operations · ${pending.toLocaleString('en-US')} pending${live ? ' · live' : ''}`;
+  $('summary').textContent = key === null ? '' : `${ops.size.toLocaleString('en-US')} operations · ${pending.toLocaleString('en-US')} pending${live ? ' · live' : ''}`;
   chart.render();
   describeVisibleLanes();
   showFollow();
@@ -225,11 +236,13 @@ function fit(): void {
   saveSoon();
 }
 
-/** Keeps the current span, its end at the process's latest time. */
+/** Keeps the latest moment in sight: the whole run while the view starts at its beginning,
+ *  else the current span slid to the end. */
 function followEnd(): void {
   const engine = chart.renderEngine;
+  if (engine.positionX <= engine.min + 1e-6) return fit();
   const span = Math.min(engine.getRealView(), engine.max - engine.min) || 1;
-  chart.setZoom(engine.max - span, engine.max + span * 0.02);
+  chart.setZoom(engine.max - span, engine.max);
 }
 
 function zoomBy(factor: number): void {
