@@ -17,6 +17,7 @@ import { revealOnFirstOperations } from './ui/revealOnFirstOps';
 import { PendingStatusBar } from './ui/statusBar';
 import { registerTimelineCommands } from './ui/timelineCommands';
 import { ReplayController } from './ui/replay';
+import { TimelinePanel } from './ui/timelinePanel';
 import { registerTraceCommands } from './ui/traceCommands';
 
 export interface ExtensionApi {
@@ -27,6 +28,8 @@ export interface ExtensionApi {
   readonly tree: OperationsTree;
   readonly feed: OperationsFeed;
   readonly replay: ReplayController;
+  /** Whether a Show Timeline page is open and its script running (tests; the .vsix check). */
+  readonly timelineReady: () => boolean;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
@@ -95,7 +98,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     if (e.affectsConfiguration(CONFIG_SECTION)) store.setRetention(retention());
   }));
 
-  return { store, channelAddress: server?.address, channelToken: server?.token, tree, feed, replay };
+  return { store, channelAddress: server?.address, channelToken: server?.token, tree, feed, replay, timelineReady: () => TimelinePanel.shown?.isReady ?? false };
 }
 
 export function deactivate(): void {}

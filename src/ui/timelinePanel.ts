@@ -84,6 +84,11 @@ export class TimelinePanel implements vscode.Disposable {
     );
   }
 
+  /** The page has loaded its script and said it is ready. */
+  get isReady(): boolean {
+    return this.ready;
+  }
+
   get processKey(): string | undefined {
     return this.key;
   }
