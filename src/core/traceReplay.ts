@@ -18,7 +18,8 @@ export class TraceReplay {
   private readonly events: LifecycleMessage[] = [];
   /** Per event: the latest time seen up to it (non-decreasing, for binary search). */
   private readonly times: Float64Array;
-  private readonly checkpoints: { index: number; slots: Map<number, Slot> }[] = [];
+  /** Made on the first state asked for: opening a trace costs nothing until the cursor moves. */
+  private checkpointList: { index: number; slots: Map<number, Slot> }[] | undefined;
   private readonly interval: number;
 
   constructor(process: Pick<TraceProcess, 'messages'>, interval?: number) {
@@ -32,12 +33,19 @@ export class TraceReplay {
       ids.add(m.id);
     });
     this.interval = Math.max(1, interval ?? Math.max(MIN_INTERVAL, ids.size));
-    // One pass over the trace, saving the fold every `interval` events.
+  }
+
+  /** One pass over the trace, saving the fold every `interval` events. */
+  private get checkpoints(): { index: number; slots: Map<number, Slot> }[] {
+    if (this.checkpointList) return this.checkpointList;
+    const list: { index: number; slots: Map<number, Slot> }[] = [];
     const slots = new Map<number, Slot>();
     for (let i = 0; i < this.events.length; i++) {
-      if (i % this.interval === 0) this.checkpoints.push({ index: i - 1, slots: copySlots(slots) });
+      if (i % this.interval === 0) list.push({ index: i - 1, slots: copySlots(slots) });
       fold(slots, this.events[i]);
     }
+    this.checkpointList = list;
+    return list;
   }
 
   /** Lifecycle events in the trace: moments are 0 .. count-1 (-1: before the first). */
@@ -75,14 +83,35 @@ export class TraceReplay {
     return this.events[index];
   }
 
-  /** Messages that rebuild the state after the event at `index` (inclusive), in creation order. */
+  /** Messages that rebuild the state after the event at `index` (inclusive), in creation order.
+   *  The checkpoint is read, not copied: the events after it fold into an overlay of the slots
+   *  they touch. */
   stateAt(index: number): LifecycleMessage[] {
     const last = Math.max(-1, Math.min(index, this.count - 1));
-    const checkpoint = this.checkpoints[Math.floor((last + 1) / this.interval)] ?? this.checkpoints[this.checkpoints.length - 1];
-    const slots = checkpoint ? copySlots(checkpoint.slots) : new Map<number, Slot>();
-    for (let i = (checkpoint?.index ?? -1) + 1; i <= last; i++) fold(slots, this.events[i]);
+    const checkpoints = this.checkpoints;
+    const checkpoint = checkpoints[Math.floor((last + 1) / this.interval)] ?? checkpoints[checkpoints.length - 1];
+    const base = checkpoint?.slots ?? new Map<number, Slot>();
+    const overlay = new Map<number, Slot>();
+    const slotOf = (id: number): Slot | undefined => {
+      let slot = overlay.get(id);
+      if (!slot) {
+        const saved = base.get(id);
+        if (saved) overlay.set(id, (slot = [...saved] as Slot));
+      }
+      return slot;
+    };
+    for (let i = (checkpoint?.index ?? -1) + 1; i <= last; i++) {
+      const m = this.events[i];
+      if (m.type === 'created') {
+        if (!base.has(m.id) && !overlay.has(m.id)) overlay.set(m.id, [m]);
+      } else {
+        const slot = slotOf(m.id);
+        if (slot) foldInto(slot, m);
+      }
+    }
     const out: LifecycleMessage[] = [];
-    for (const slot of slots.values()) for (const m of slot) if (m) out.push(m);
+    for (const [id, saved] of base) for (const m of overlay.get(id) ?? saved) if (m) out.push(m);
+    for (const [id, slot] of overlay) if (!base.has(id)) for (const m of slot) if (m) out.push(m);
     return out;
   }
 
@@ -98,7 +127,10 @@ function fold(slots: Map<number, Slot>, m: LifecycleMessage): void {
     return;
   }
   const slot = slots.get(m.id);
-  if (!slot) return; // an op the trace never introduced: the store ignores it too
+  if (slot) foldInto(slot, m); // else an op the trace never introduced: the store ignores it too
+}
+
+function foldInto(slot: Slot, m: LifecycleMessage): void {
   switch (m.type) {
     case 'progress':
       slot[1] = m;
