@@ -72,10 +72,13 @@ export class TimelineBuilder {
    *  cancel request shows at the op's end (or its start while pending). */
   seed(op: OpView): void {
     const known = this.ops.get(op.id);
-    const end = op.status === 'Started' ? null : (op.endT ?? op.createdT);
-    if (known && known.end === end && known.status === op.status) return;
+    // Ended once it has an end time; a cancel request alone (the store reads it Canceled while the
+    // work still runs) keeps the bar open and Started, with its cancel mark, as a trace folds it.
+    const end = op.endT ?? null;
+    const status = end === null ? 'Started' : op.status;
+    if (known && known.end === end && known.status === status && (known.cancelT !== null) === op.cancelRequested) return;
     this.ops.set(op.id, {
-      id: op.id, parent: op.parent, name: op.name, start: op.createdT, end, status: op.status,
+      id: op.id, parent: op.parent, name: op.name, start: op.createdT, end, status,
       cancelT: known?.cancelT ?? (op.cancelRequested ? (end ?? op.createdT) : null), progressT: known?.progressT ?? [], site: op.site,
     });
     this.latestT = Math.max(this.latestT, end ?? op.createdT);

@@ -6,7 +6,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import { layoutLanes, type LaneLayout, type TimelineOp } from '../../core/timeline';
-import { parseToWebview, type FromWebview, type TimelineCursor, type TimelineProcessItem, type ToWebview } from '../../core/timelineMessages';
+import { parseToWebview, type FromWebview, type TimelineProcessItem, type ToWebview } from '../../core/timelineMessages';
 import { formatMs, LanesPlugin, type LaneColors } from './lanesPlugin';
 
 interface VsCodeApi {
@@ -38,7 +38,6 @@ let latestT = 0;
 let follow = saved.follow;
 let pendingView = saved.view;
 let pendingScroll = saved.scrollTop;
-let cursor: TimelineCursor | null = null;
 const ops = new Map<number, TimelineOp>();
 let layout: LaneLayout = { ids: [], depths: [] };
 let layoutDirty = false;
@@ -145,8 +144,7 @@ function receive(message: ToWebview): void {
       trace = message.trace;
       live = !trace;
       latestT = message.latestT;
-      cursor = null;
-      ops.clear();
+        ops.clear();
       $('title').textContent = message.label;
       document.body.classList.toggle('trace', trace);
       for (const option of picker.querySelectorAll<HTMLElement & { value: string; selected: boolean }>('vscode-option')) option.selected = option.value === key;
@@ -165,7 +163,6 @@ function receive(message: ToWebview): void {
       break;
     case 'cursor':
       if (message.key !== key) return;
-      cursor = message.cursor.t === null ? null : message.cursor;
       lanes.cursorT = message.cursor.t;
       $('moment').textContent = message.cursor.label;
       chart.render();
@@ -187,7 +184,6 @@ function showProcesses(items: TimelineProcessItem[], selected: string | null): v
   if (key !== null && !items.some((item) => item.key === key)) {
     key = null;
     ops.clear();
-    cursor = null;
     lanes.cursorT = null;
     layoutDirty = true;
     hasView = false;

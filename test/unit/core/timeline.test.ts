@@ -73,11 +73,15 @@ describe('timeline builder', () => {
   it('seeded from the store for ops that existed before the timeline opened', () => {
     const store = new OperationStore();
     store.addProcess('p', hello(), 'debug');
-    for (const m of [created(1, null, 'a', 'action', 10), cancelRequested(1, 'client', 12), { type: 'canceled', id: 1, t: 15 }, created(2, 1, 'b', 'action', 20)]) store.apply('p', m as LifecycleMessage);
+    for (const m of [
+      created(1, null, 'a', 'action', 10), cancelRequested(1, 'client', 12), { type: 'canceled', id: 1, t: 15 }, created(2, 1, 'b', 'action', 20),
+      created(3, null, 'c', 'action', 30), cancelRequested(3, 'client', 35),
+    ]) store.apply('p', m as LifecycleMessage);
     const builder = new TimelineBuilder();
-    for (const id of [1, 2]) builder.seed(store.op('p', id)!);
+    for (const id of [1, 2, 3]) builder.seed(store.op('p', id)!);
+    // #3: canceled but its work still runs: an open bar with a cancel mark, as a trace draws it.
     assert.deepStrictEqual(builder.all().map((op) => [op.id, op.parent, op.start, op.end, op.status, op.cancelT]), [
-      [1, null, 10, 15, 'Canceled', 15], [2, 1, 20, null, 'Started', null],
+      [1, null, 10, 15, 'Canceled', 15], [2, 1, 20, null, 'Started', null], [3, null, 30, null, 'Started', 30],
     ]);
     store.dispose();
   });
