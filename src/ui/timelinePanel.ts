@@ -40,7 +40,7 @@ export class TimelinePanel implements vscode.Disposable {
   static show(deps: TimelineDeps, key: string | undefined): TimelinePanel {
     const existing = TimelinePanel.current;
     if (existing) {
-      existing.panel.reveal(vscode.ViewColumn.Beside, true);
+      existing.panel.reveal(undefined, true); // where it is: a second Show Timeline does not move it
       if (key && key !== existing.key) existing.pick(key);
       return existing;
     }
@@ -73,7 +73,9 @@ export class TimelinePanel implements vscode.Disposable {
       }),
       deps.store.onDidChange((change) => this.onStoreChange(change)),
       deps.onDidReceive(({ key: from, message }) => {
-        if (from === this.key && this.isLive() && isLifecycleType(message.type)) {
+        // Only while the page shows: hidden, it is rebuilt from the store when shown again, so
+        // nothing grows meanwhile.
+        if (this.ready && from === this.key && this.isLive() && isLifecycleType(message.type)) {
           this.builder.apply(message as LifecycleMessage);
           this.schedule();
         }
