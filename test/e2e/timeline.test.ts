@@ -24,6 +24,12 @@ async function lanes(frame: Frame): Promise<Lane[]> {
   }));
 }
 
+/** The time scale the page says it shows (ms at its left edge, pixels per ms). */
+async function scaleOf(frame: Frame): Promise<{ startMs: number; pxPerMs: number }> {
+  const data = await frame.locator('#lanes').evaluate((list) => (list as unknown as { dataset: Record<string, string> }).dataset);
+  return { startMs: Number(data.startMs), pxPerMs: Number(data.pxPerMs) };
+}
+
 /** Pixels of the canvas that are not its background: bars were drawn. */
 async function drawnPixels(frame: Frame): Promise<number> {
   // (Runs in the page: typed structurally, the tests compile without the DOM's types.)
@@ -160,6 +166,7 @@ describe('Timeline (UI)', function () {
       const save = (await lanes(frame)).find((l) => l.id === 5);
       return { save, x: (450 - Number(scale.startMs)) * Number(scale.pxPerMs) };
     };
+    const pxPerMsWhole = (await scaleOf(frame)).pxPerMs;
     const { save: saveLane, x } = await waitFor('the whole trace in sight', at450, ({ save, x }) => Boolean(save) && x > 0 && x < save!.x);
     const save = saveLane!;
     await frame.locator('#canvas').click({ position: { x, y: save.y + save.h / 2 } });
@@ -190,6 +197,21 @@ describe('Timeline (UI)', function () {
     await frame.locator('#whole').click();
     await treeRow(pane, /^\s*3 finished\s*$/).waitFor({ timeout: 15_000 });
     await waitFor('the view\'s title', title, (t) => !/replay/.test(t));
+
+    // Hidden behind another editor and shown again, the page keeps its zoom (getState/setState).
+    await frame.locator('#zoomIn').click();
+    const zoomed = await waitFor('zoomed in', () => scaleOf(frame), (s) => s.pxPerMs > 1.5 * pxPerMsWhole);
+    const tab = page.locator('.tab', { hasText: 'Async Operations Timeline' }).first();
+    await tab.click(); // its group is the active one
+    await viewPane(page, 'Variables').locator('.pane-body').first().click(); // keys go to the workbench, not the page
+    await runCommand(page, 'File: New Untitled Text File'); // opens in the timeline's group, over it
+    await page.locator('.tab', { hasText: 'Untitled-1' }).first().waitFor();
+    await page.waitForTimeout(1_000); // the page is torn down while hidden
+    assert.equal(frame.isDetached(), true, 'the hidden page was kept (then the test proves nothing)');
+    await tab.click();
+    const again = await webviewFrame(page, '#lanes li');
+    const restored = await waitFor('the zoom restored', () => scaleOf(again), (s) => Math.abs(s.pxPerMs - zoomed.pxPerMs) < 1e-6 * zoomed.pxPerMs);
+    assert.ok(Math.abs(restored.startMs - zoomed.startMs) < 1, `shown from ${restored.startMs} ms, was ${zoomed.startMs} ms`);
   });
 
   it('a trace of 100,000 operations opens whole in the timeline and replays to a moment', async () => {

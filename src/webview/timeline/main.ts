@@ -57,6 +57,10 @@ const lanes = new LanesPlugin(readColors(), (id, timeMs) => {
     post({ type: 'seek', key, t: Math.round(timeMs * 1000) });
   }
 });
+// The chart starts at the page's size: a saved zoom applied at a default size would be undone
+// (the library resets a view narrower than the whole run) when the first resize arrives.
+canvas.width = chartBox.clientWidth;
+canvas.height = chartBox.clientHeight;
 const chart = new FlameChartContainer({
   canvas,
   plugins: [new TimeGridPlugin(), lanes],
@@ -119,6 +123,8 @@ $('prev').addEventListener('click', () => key && post({ type: 'step', key, delta
 $('next').addEventListener('click', () => key && post({ type: 'step', key, delta: 1 }));
 $('whole').addEventListener('click', () => key && post({ type: 'endReplay', key }));
 
+// A drag or wheel is saved a moment later; whatever is pending is saved as the page goes.
+window.addEventListener('pagehide', () => save());
 window.addEventListener('message', (event: MessageEvent) => {
   const message = parseToWebview(event.data);
   if (message) receive(message);
@@ -207,16 +213,17 @@ function redraw(): void {
   }
   lanes.setData(ops, layout, latestT);
   chart.renderEngine.calcMinMax();
-  if (pendingView) {
+  if (pendingView && ops.size > 0) {
+    // The saved zoom, once the process's ops are here (the range it lies in is known).
     chart.setZoom(pendingView.start, pendingView.end);
     lanes.scrollTo(pendingScroll);
     pendingView = null;
   } else if (live && follow) {
     followEnd();
-  } else if (!hasView) {
+  } else if (!hasView && !pendingView) {
     fit();
   }
-  hasView ||= ops.size > 0;
+  hasView ||= ops.size > 0 && !pendingView;
   let pending = 0;
   for (const op of ops.values()) if (op.end === null) pending++;
   $('summary').textContent = key === null ? '' : `${ops.size.toLocaleString('en-US')} operations · ${pending.toLocaleString('en-US')} pending${live ? ' · live' : ''}`;
@@ -229,7 +236,7 @@ function redraw(): void {
 function fit(): void {
   const engine = chart.renderEngine;
   chart.setZoom(engine.min, engine.max + (engine.max - engine.min) * 0.02);
-  saveSoon();
+  save();
 }
 
 /** Keeps the latest moment in sight: the whole run while the view starts at its beginning,
@@ -249,7 +256,7 @@ function zoomBy(factor: number): void {
   const center = engine.positionX + span / 2;
   chart.setZoom(center - (span * factor) / 2, center + (span * factor) / 2);
   describeVisibleLanes();
-  saveSoon();
+  save(); // at once: the page may be hidden (and torn down) right after a click
 }
 
 function showFollow(): void {
