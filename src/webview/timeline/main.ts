@@ -189,6 +189,7 @@ function showProcesses(items: TimelineProcessItem[], selected: string | null): v
   // The process shown left the view (removed, or its trace closed): nothing of it stays drawn.
   if (key !== null && !items.some((item) => item.key === key)) {
     key = null;
+    live = false;
     ops.clear();
     lanes.cursorT = null;
     layoutDirty = true;
