@@ -111,7 +111,7 @@ describe('Timeline (UI)', function () {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('Show Timeline draws the live demo\'s ops as bars; a click on a bar reveals the op in the tree and opens its creation site', async () => {
+  it('Show Timeline draws the live demo\'s ops as bars; a click on a bar reveals the op in the tree and opens its creation site; hidden and shown again, the page keeps its zoom', async () => {
     const { page } = workbench();
     assert.equal(await commandPaletteHas(page, 'Async Operations: Show Timeline'), true);
     const sidebar = await openRunAndDebug(page);
@@ -142,6 +142,19 @@ describe('Timeline (UI)', function () {
     await pane.locator('.monaco-list-row.selected', { hasText: /downloadFile.*#1\b/ }).waitFor({ timeout: 15_000 });
     await page.locator('.tab', { hasText: 'demo.js' }).first().waitFor({ timeout: 15_000 });
     await workbench().screenshot('timeline-reveal');
+
+    // Hidden behind another editor and shown again, the page (torn down meanwhile: no
+    // retainContextWhenHidden) comes back at the zoom it had (getState/setState).
+    await frame.locator('#zoomIn').click();
+    const zoomed = await scaleOf(frame);
+    const tab = page.locator('.tab', { hasText: 'Async Operations Timeline' }).first();
+    await tab.click(); // its group is the active one: a row's creation site opens over it
+    await treeRow(pane, /waitForShutdown/).click();
+    await waitFor('the page torn down', async () => frame.isDetached(), (gone) => gone, 15_000);
+    await tab.click();
+    const again = await webviewFrame(page, '#lanes li');
+    const restored = await waitFor('the zoom restored', () => scaleOf(again), (z) => Math.abs(z.pxPerMs - zoomed.pxPerMs) < 1e-6 * zoomed.pxPerMs);
+    assert.ok(Math.abs(restored.startMs - zoomed.startMs) < 1, `shown from ${restored.startMs} ms, was ${zoomed.startMs} ms`);
     await stopDebugging(page);
     // The ended session leaves the view (the next test reads the tree of a trace alone).
     const ended = treeRow(pane, /demo\.js.*session ended/);
@@ -149,7 +162,6 @@ describe('Timeline (UI)', function () {
     await (await hoverInlineAction(ended, 'Remove from View')).click();
     await ended.waitFor({ state: 'detached', timeout: 10_000 });
     // Closing its tab disposes the panel; the next test opens its own.
-    const tab = page.locator('.tab', { hasText: 'Async Operations Timeline' }).first();
     await tab.hover();
     await tab.locator('.action-label[aria-label^="Close"]').first().click();
     await tab.waitFor({ state: 'detached', timeout: 10_000 });
