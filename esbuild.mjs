@@ -32,6 +32,9 @@ const builds = [
   { ...inProgram, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', target: 'node16', banner: { js: '#!/usr/bin/env node' },
     define: { PACKAGE_VERSION: JSON.stringify(runtimePackageVersion()) } },
   { ...inProgram, entryPoints: ['src/otel/index.ts'], outfile: 'dist/otel.js', target: 'node16', external: ['@opentelemetry/api'] },
+  // The timeline webview: a browser script (flame-chart-js, @vscode-elements/elements and the
+  // core's lane layout bundled in), loaded by the webview from dist/ under its nonce.
+  { ...common, platform: 'browser', format: 'iife', entryPoints: ['src/webview/timeline/main.ts'], outfile: 'dist/timeline.js', target: 'chrome114' },
 ];
 
 function runtimePackageVersion() {

@@ -5,6 +5,8 @@ import type { NodeSource, ParentMode, SiteMode } from './protocol/environment';
 
 export const VIEW_ID = 'asyncOperations.view';
 export const OUTPUT_NAME = 'Async Operations';
+/** The timeline webview panel's type (Show Timeline). */
+export const TIMELINE_VIEW_TYPE = 'asyncOperations.timeline';
 
 export const enum Commands {
   CancelOperation = 'asyncOperations.cancelOperation',
@@ -26,6 +28,10 @@ export const enum Commands {
   ExportTrace = 'asyncOperations.exportTrace',
   SortByAge = 'asyncOperations.sortByAge',
   SortPendingFirst = 'asyncOperations.sortPendingFirst',
+  ShowTimeline = 'asyncOperations.showTimeline',
+  ReplayPrevious = 'asyncOperations.replayPrevious',
+  ReplayNext = 'asyncOperations.replayNext',
+  ReplayEnd = 'asyncOperations.replayEnd',
 }
 
 export const enum ContextKeys {
@@ -35,6 +41,10 @@ export const enum ContextKeys {
   Filtered = 'asyncOperations.filtered',
   Recording = 'asyncOperations.recording',
   SortedByAge = 'asyncOperations.sortedByAge',
+  /** A trace is open: it can be replayed. */
+  HasTrace = 'asyncOperations.hasTrace',
+  /** The tree shows a moment of a trace (a replay cursor is placed). */
+  Replaying = 'asyncOperations.replaying',
 }
 
 export const CONFIG_SECTION = 'asyncOperations';

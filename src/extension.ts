@@ -15,6 +15,9 @@ import { OperationsTree } from './ui/operationsTree';
 import { outputLogger } from './ui/outputLogger';
 import { revealOnFirstOperations } from './ui/revealOnFirstOps';
 import { PendingStatusBar } from './ui/statusBar';
+import { registerTimelineCommands } from './ui/timelineCommands';
+import { ReplayController } from './ui/replay';
+import { TimelinePanel } from './ui/timelinePanel';
 import { registerTraceCommands } from './ui/traceCommands';
 import { WarningDiagnostics } from './ui/warningDiagnostics';
 import { warningDelays } from './core/warnings/rules';
@@ -27,6 +30,9 @@ export interface ExtensionApi {
   readonly channelToken: string | undefined;
   readonly tree: OperationsTree;
   readonly feed: OperationsFeed;
+  readonly replay: ReplayController;
+  /** Whether a Show Timeline page is open and its script running (tests; the .vsix check). */
+  readonly timelineReady: () => boolean;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
@@ -80,22 +86,29 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   subs.push(store.onDidChange(updateView));
   updateView();
 
-  // One count, computed once a tick, shown in the view's title and the status bar together.
+  const replay = new ReplayController(store);
+  subs.push(replay);
+
+  // One count, computed once a tick, shown in the view's title and the status bar together; while
+  // a trace is replayed, the title says which moment the tree shows.
   const statusBar = new PendingStatusBar(store);
   const showCounts = () => {
     const pending = statusBar.update();
-    const description = pending === undefined ? undefined : `${pending.toLocaleString('en-US')} pending`;
+    const counts = pending === undefined ? undefined : `${pending.toLocaleString('en-US')} pending`;
+    const moment = replay.describe();
+    const description = moment && counts ? `${moment} · ${counts}` : moment ?? counts;
     // Only on a change: each write redraws the view's title, which closes a menu open on it.
     if (view.description !== description) view.description = description;
   };
   // On the clock (warning counts too), not on every change: each write of the title redraws it.
-  subs.push(statusBar, tree.onDidTick(showCounts), store.onDidChange((change) => change.processes.size > 0 && showCounts()));
+  subs.push(statusBar, tree.onDidTick(showCounts), store.onDidChange((change) => change.processes.size > 0 && showCounts()), replay.onDidChange(() => showCounts()));
   showCounts();
   subs.push(new WarningDiagnostics(store));
   subs.push(revealOnFirstOperations(store, tree, view));
   subs.push(...registerViewCommands(store, tree, view, feed, context.workspaceState));
   subs.push(...registerTraceCommands(store, feed, vscode.Uri.joinPath(context.globalStorageUri, 'traces')));
   subs.push(registerExportCommand(store, vscode.Uri.joinPath(context.globalStorageUri, 'exports')));
+  subs.push(...registerTimelineCommands({ store, tree, view, replay, onDidReceive: feed.onDidReceive, extensionUri: context.extensionUri }));
   subs.push(vscode.commands.registerCommand(Commands.Attach, (args?: AttachArgs) => attachInteractively(feed, args)));
   subs.push(vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration(`${CONFIG_SECTION}.retention`)) store.setRetention(retention());
@@ -103,7 +116,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     if (e.affectsConfiguration(`${CONFIG_SECTION}.${Settings.GroupIdenticalSiblings}`)) tree.regroup();
   }));
 
-  return { store, channelAddress: server?.address, channelToken: server?.token, tree, feed };
+  return { store, channelAddress: server?.address, channelToken: server?.token, tree, feed, replay, timelineReady: () => TimelinePanel.shown?.isReady ?? false };
 }
 
 export function deactivate(): void {}

@@ -67,8 +67,13 @@ export function traceProcessKey(file: string, pid: number): string {
   return `trace:${path.resolve(file)}:${pid}`;
 }
 
+export interface LoadTraceOptions extends ReadTraceOptions {
+  /** Each process as loaded, with its messages (a replay keeps them to rebuild any moment). */
+  onLoaded?: (key: string, process: TraceProcess) => void;
+}
+
 /** Reads a trace into the store, read-only (source 'trace'), replacing an earlier load of the same file. */
-export async function loadTrace(store: OperationStoreApi, file: string, options: ReadTraceOptions = {}): Promise<string[]> {
+export async function loadTrace(store: OperationStoreApi, file: string, options: LoadTraceOptions = {}): Promise<string[]> {
   const trace = await readTrace(file, options);
   const keys: string[] = [];
   for (const process of trace.processes) {
@@ -76,6 +81,7 @@ export async function loadTrace(store: OperationStoreApi, file: string, options:
     store.removeProcess(key);
     store.addProcess(key, process.hello, 'trace');
     for (const message of process.messages) store.apply(key, message);
+    options.onLoaded?.(key, process);
     keys.push(key);
   }
   return keys;

@@ -2,7 +2,7 @@
 // state it had when recording began, then every message as it arrives: it reopens to the same view.
 import * as vscode from 'vscode';
 import type { OperationStore } from '../core/operationStore';
-import { loadTrace, TraceFormatError, TraceRecorder } from '../core/traceFile';
+import { loadTrace, TraceFormatError, TraceRecorder, type TraceProcess } from '../core/traceFile';
 import { Commands, ContextKeys } from '../contributions';
 import { ContextKey } from './contextKey';
 import { plain } from './untrusted';
@@ -14,7 +14,9 @@ const TRACE_FILTERS = { 'Async operation traces': ['ndjson', 'jsonl', 'trace', '
  * `traceFolder`: where the save dialog starts (the extension's own storage, made on first use: a
  * trace does not belong in the user's workspace unless they put it there).
  */
-export function registerTraceCommands(store: OperationStore, feed: OperationsFeed, traceFolder: vscode.Uri): vscode.Disposable[] {
+export function registerTraceCommands(
+  store: OperationStore, feed: OperationsFeed, traceFolder: vscode.Uri, onTraceLoaded?: (key: string, process: TraceProcess) => void,
+): vscode.Disposable[] {
   const recorder = new TraceRecorder();
   const recording = new ContextKey<boolean>(ContextKeys.Recording);
   recording.set(false);
@@ -81,7 +83,7 @@ export function registerTraceCommands(store: OperationStore, feed: OperationsFee
       try {
         const keys = await vscode.window.withProgress(
           { location: { viewId: 'asyncOperations.view' }, title: `Loading ${uri.fsPath}` },
-          () => loadTrace(store, uri.fsPath),
+          () => loadTrace(store, uri.fsPath, { onLoaded: onTraceLoaded }),
         );
         if (keys.length === 0) void vscode.window.showWarningMessage(`${plain(uri.fsPath, 400)} holds no process.`);
       } catch (error) {

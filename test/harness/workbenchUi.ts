@@ -108,3 +108,36 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 async function focusWorkbench(page: Page): Promise<void> {
   await page.locator('.monaco-workbench').waitFor();
 }
+
+/** Opens a file through the simple file dialog a command shows (Open Trace...): types the path
+ * once the dialog has filled in its starting folder, and accepts once it has checked the path. */
+export async function acceptFileDialog(page: Page, file: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  for (let i = 0; i < 50 && (await input.inputValue()) === ''; i++) await page.waitForTimeout(100);
+  // It may fill in its folder again while it settles: type until the path stays.
+  for (let i = 0; i < 10; i++) {
+    if ((await input.inputValue()) !== file) await input.fill(file);
+    await page.waitForTimeout(500);
+    if ((await input.inputValue()) === file) break;
+  }
+  const ok = page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).first();
+  const base = file.split(/[\\/]/).pop() ?? file;
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: base }).first().waitFor({ timeout: 10_000 }).catch(() => undefined);
+  for (let i = 0; i < 20 && (await input.isVisible()); i++) {
+    await ok.click({ timeout: 1_000 }).catch(() => undefined);
+    await page.waitForTimeout(500);
+  }
+}
+
+/** The frame of the webview whose page has `selector` (webviews are nested iframes). */
+export async function webviewFrame(page: Page, selector: string, timeoutMs = 30_000): Promise<import('playwright-core').Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (await frame.locator(selector).count().catch(() => 0)) return frame;
+    }
+    if (Date.now() > deadline) throw new Error(`no webview shows ${selector}`);
+    await page.waitForTimeout(250);
+  }
+}

@@ -28,6 +28,13 @@ module.exports = {
     only('cli', ['core', 'protocol', 'common']),
     // the program's own OpenTelemetry API (a peer dependency of the runtime package)
     only('otel', ['protocol'], ['@opentelemetry/api']),
+    // The timeline webview runs in a browser page: it shares the core's plain data code (lane
+    // layout, message validators), never the extension's UI or anything that needs Node.
+    // Its drawing and controls come from the two libraries it bundles.
+    {
+      ...only('webview', ['core', 'protocol', 'common']),
+      to: { pathNot: [room('webview'), room('core'), room('protocol'), room('common'), '^node_modules/(flame-chart-js|@vscode-elements/elements|events)/'] },
+    },
     {
       name: 'ui-not-program-side',
       comment: 'The UI talks to programs through the channel, never by importing the runtime or the agent',
