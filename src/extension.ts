@@ -106,7 +106,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   subs.push(new WarningDiagnostics(store));
   subs.push(revealOnFirstOperations(store, tree, view));
   subs.push(...registerViewCommands(store, tree, view, feed, context.workspaceState));
-  subs.push(...registerTraceCommands(store, feed, vscode.Uri.joinPath(context.globalStorageUri, 'traces')));
+  subs.push(...registerTraceCommands(store, feed, vscode.Uri.joinPath(context.globalStorageUri, 'traces'), (key, trace) => replay.add(key, trace)));
   subs.push(registerExportCommand(store, vscode.Uri.joinPath(context.globalStorageUri, 'exports')));
   subs.push(...registerTimelineCommands({ store, tree, view, replay, onDidReceive: feed.onDidReceive, extensionUri: context.extensionUri }));
   subs.push(vscode.commands.registerCommand(Commands.Attach, (args?: AttachArgs) => attachInteractively(feed, args)));
