@@ -95,9 +95,9 @@ describe('npx asyncinfo (the packed runtime package)', function () {
     assert.equal(code, 0);
     const warnings = stdout.split('\n').filter((l) => /^ {4}[a-z-]+ +#\d/.test(l)).map((l) => l.trim().replace(/ +/g, ' '));
     assert.deepEqual(warnings, [
-      'cancel-ignored #1 poll: cancel ignored 8 s',
+      'cancel-ignored #1 poll: cancel ignored 5 s',
       'unobserved-error #2 save: error nobody saw',
-      'orphaned #4 child: orphaned: its parent ended first',
+      'orphaned #4 child: orphaned',
     ]);
     assert.match(stdout, /what to do:\n {4}cancel-ignored: .*cancellation token/);
     const [summary] = JSON.parse((await asyncinfo('summary', 'warned.ndjson', '--json')).stdout);
