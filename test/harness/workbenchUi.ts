@@ -57,11 +57,15 @@ export async function commandPaletteHas(page: Page, title: string, timeoutMs = 3
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
   try {
     do {
-      if (!(await input.isVisible())) await page.keyboard.press('F1');
-      await input.waitFor({ state: 'visible' });
-      await input.fill('>');
-      await input.fill(`>${title}`);
-      if (await row.waitFor({ timeout: 2000 }).then(() => true, () => false)) return true;
+      // A palette can close under the test (focus taken by a notification or a view opening on a
+      // loaded machine): then press F1 again rather than wait out the whole deadline on it.
+      const typed = await (async () => {
+        if (!(await input.isVisible())) await page.keyboard.press('F1');
+        await input.waitFor({ state: 'visible', timeout: 5000 });
+        await input.fill('>', { timeout: 5000 });
+        await input.fill(`>${title}`, { timeout: 5000 });
+      })().then(() => true, () => false);
+      if (typed && await row.waitFor({ timeout: 2000 }).then(() => true, () => false)) return true;
     } while (Date.now() < deadline);
     return false;
   } finally {
