@@ -101,7 +101,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     if (view.description !== description) view.description = description;
   };
   // On the clock (warning counts too), not on every change: each write of the title redraws it.
-  subs.push(statusBar, tree.onDidTick(showCounts), store.onDidChange((change) => change.processes.size > 0 && showCounts()), replay.onDidChange(() => showCounts()));
+  subs.push(statusBar, tree.onDidTick(showCounts), store.onDidChange((change) => change.processes.size > 0 && showCounts()), replay.onDidChange(() => {
+    // A replay move can change any row of the trace's process at once (a backward move rebuilds
+    // it): the tree fetches its rows anew rather than wait for per-list redraws.
+    tree.regroup();
+    showCounts();
+  }));
   showCounts();
   subs.push(new WarningDiagnostics(store));
   subs.push(revealOnFirstOperations(store, tree, view));

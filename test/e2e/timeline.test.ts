@@ -60,15 +60,20 @@ async function waitFor<T>(what: string, read: () => Promise<T>, ok: (value: T) =
  *  land while focus moves between the workbench and a webview). */
 async function command(page: Page, title: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  // Once a webview has had focus, the palette here may open and close again at once: start over.
   for (let attempt = 1; ; attempt++) {
     await page.keyboard.press('F1');
-    if (await input.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false)) break;
+    const typed = await (async () => {
+      await input.waitFor({ state: 'visible', timeout: 3_000 });
+      await input.fill(`>${title}`, { timeout: 5_000 });
+      await row.waitFor({ timeout: 5_000 });
+    })().then(() => true, () => false);
+    if (typed) break;
     if (attempt >= 5) throw new Error(`the Command Palette did not open for ${title}`);
     await page.locator('.part.sidebar .composite.title').first().click(); // focus back on the workbench
     await page.keyboard.press('Escape');
   }
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
   await page.keyboard.press('Enter');
 }
 
