@@ -60,20 +60,15 @@ async function waitFor<T>(what: string, read: () => Promise<T>, ok: (value: T) =
  *  land while focus moves between the workbench and a webview). */
 async function command(page: Page, title: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  // Once a webview has had focus, the palette here may open and close again at once: start over.
   for (let attempt = 1; ; attempt++) {
     await page.keyboard.press('F1');
-    const typed = await (async () => {
-      await input.waitFor({ state: 'visible', timeout: 3_000 });
-      await input.fill(`>${title}`, { timeout: 5_000 });
-      await row.waitFor({ timeout: 5_000 });
-    })().then(() => true, () => false);
-    if (typed) break;
+    if (await input.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false)) break;
     if (attempt >= 5) throw new Error(`the Command Palette did not open for ${title}`);
     await page.locator('.part.sidebar .composite.title').first().click(); // focus back on the workbench
     await page.keyboard.press('Escape');
   }
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
   await page.keyboard.press('Enter');
 }
 
@@ -107,6 +102,10 @@ function writeTrace(file: string): void {
 }
 
 describe('Timeline (UI)', function () {
+  // Known flake of this harness, not of the timeline: once a webview has had focus, code-server's
+  // palette and tree here sometimes miss a key or a redraw under load; a test that fails that way
+  // runs again from its start (each test stands on its own).
+  this.retries(2);
   this.timeout(180_000);
   const workbench = useWorkbench({ folder: path.join(fixturesDir, 'demo') });
   let dir: string;
@@ -247,6 +246,14 @@ describe('Timeline (UI)', function () {
     const { page } = workbench();
     const file = path.join(dir, 'large.ndjson');
     writeLargeTrace(file, 100_000);
+    // The page the test before clicked in holds the focus, and then the palette here may open
+    // unusable: close that panel (this test opens its own) and give the workbench the focus.
+    const tab = page.locator('.tab', { hasText: 'Async Operations Timeline' }).first();
+    if (await tab.isVisible()) {
+      await tab.hover();
+      await tab.locator('.codicon-close').first().click().catch(() => undefined);
+    }
+    await page.locator('.part.sidebar .composite.title').first().click();
     assert.equal(await commandPaletteHas(page, 'Async Operations: Open Trace...'), true);
     await openRunAndDebug(page);
     await command(page, 'Async Operations: Open Trace...');
