@@ -582,9 +582,11 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
   resolveTreeItem(item: vscode.TreeItem, element: TreeElement): vscode.TreeItem {
     this.hovered.set(element, Date.now() + HOVER_MS);
     const drawn = this.drawn.get(element);
-    if (element.type === 'op' && drawn) {
-      this.hoveredLists.set(this.listOf(element.key, drawn.live, this.parentElement(element.key, drawn.parent)), Date.now() + LIST_HOVER_MS);
-    }
+    // The list the row is in holds still too, so the row stays where the pointer is for a click
+    // (a group row's click expands it: VS Code can lose that expand when its list redraws meanwhile).
+    const holding = element.type === 'op' && drawn ? this.listOf(element.key, drawn.live, this.parentElement(element.key, drawn.parent))
+      : element.type === 'finished' || element.type === 'siblings' || element.type === 'more' ? this.getParent(element) : undefined;
+    if (holding) this.hoveredLists.set(holding, Date.now() + LIST_HOVER_MS);
     const process = element.type === 'process' || element.type === 'op' ? this.store.process(element.key) : undefined;
     if (!process) return item;
     if (element.type === 'process') {

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { artifactsDir, fixturesDir } from '../harness/paths';
-import { commandPaletteHas, expandViewPane, viewPane, hoverInlineAction, openRunAndDebug, runCommand, startDebugging, stopDebugging, treeRow } from '../harness/workbenchUi';
+import { commandPaletteHas, debugIntoView, expandRow, hoverInlineAction, runCommand, stopDebugging, treeRow, waitForRow } from '../harness/workbenchUi';
 import { useWorkbench } from './useWorkbench';
 
 /** Hovers and clicks an inline action; the view redraws live rows, so a row may be replaced
@@ -30,18 +30,7 @@ describe('Async Operations view (UI)', function () {
     const { page } = workbench();
     // F5 does nothing until the workbench has loaded the extension and the launch configuration.
     assert.equal(await commandPaletteHas(page, 'Async Operations: Open Trace...'), true);
-    const sidebar = await openRunAndDebug(page);
-    await sidebar.locator('.start-debug-action-item', { hasText: 'Demo: live async operations' }).waitFor();
-    await startDebugging(page);
-    // The Start button's hover can cover the headers below it: move the pointer away first.
-    await page.mouse.move(700, 300);
-    await page.keyboard.press('Escape');
-    // Room for the view's rows (lists only render what is on screen): fold the other debug views.
-    for (const other of ['Variables', 'Watch', 'Call Stack', 'Breakpoints', 'Loaded Scripts']) {
-      const header = viewPane(page, other).locator('.pane-header').first();
-      if ((await header.count()) && (await header.getAttribute('aria-expanded')) === 'true') await header.click();
-    }
-    const pane = await expandViewPane(page, 'Async Operations');
+    const pane = await debugIntoView(page, 'Demo: live async operations');
 
     // A row per op: name, #id and status; nested ops under their parent; pending ones first, the
     // finished folded under one row per parent, newest first.
@@ -50,16 +39,13 @@ describe('Async Operations view (UI)', function () {
     await treeRow(pane, /downloadFile/).waitFor({ timeout: 30_000 });
     const level = await waiting.getAttribute('aria-level');
     const finished = pane.locator(`.monaco-list-row[aria-level="${level}"]`).filter({ hasText: /^\s*[\d,]+ finished\s*$/ }).first();
-    await finished.waitFor({ timeout: 30_000 });
-    const unfold = async () => {
-      if ((await finished.getAttribute('aria-expanded')) === 'false') await finished.click();
-    };
+    await waitForRow(pane, finished, 30_000);
     // The view as it first shows, at the default sidebar width: the picture in the README.
     await page.mouse.move(700, 300);
     await page.waitForTimeout(1_500);
     await page.locator('.part.sidebar').screenshot({ path: path.join(artifactsDir, 'view-default.png') });
-    await unfold();
-    await treeRow(pane, /parseConfig.*Error/).waitFor({ timeout: 30_000 });
+    await expandRow(finished);
+    await waitForRow(pane, treeRow(pane, /parseConfig.*Error/), 30_000);
     await workbench().screenshot('view-live');
 
     const text = (await waiting.innerText()).replace(/\s+/g, ' ');

@@ -3,9 +3,9 @@
 // and a hovered row keeps its tooltip and its inline action until it is clicked.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import { fixturesDir } from '../harness/paths';
-import { expandViewPane, hoverInlineAction, openRunAndDebug, startDebugging, stopDebugging, treeRow, viewPane } from '../harness/workbenchUi';
+import { expandRow, expandViewPane, foldOtherDebugViews, hoverInlineAction, openRunAndDebug, startDebugging, stopDebugging, treeRow, viewPane, waitForRow } from '../harness/workbenchUi';
 import { useWorkbench } from './useWorkbench';
 
 /** Tags the DOM node behind `locator` so a later check can tell whether it is still the same one. */
@@ -23,13 +23,6 @@ async function elapsedSeconds(row: Locator): Promise<number> {
   return match ? (match[1] === '<5' ? 0 : Number(match[1])) : NaN;
 }
 
-async function foldOtherViews(page: Page): Promise<void> {
-  for (const other of ['Variables', 'Watch', 'Call Stack', 'Breakpoints', 'Loaded Scripts']) {
-    const header = viewPane(page, other).locator('.pane-header').first();
-    if ((await header.count()) && (await header.getAttribute('aria-expanded')) === 'true') await header.click();
-  }
-}
-
 describe('Async Operations view: steady rows (UI)', function () {
   this.timeout(120_000);
   const workbench = useWorkbench({ folder: path.join(fixturesDir, 'quiet') });
@@ -45,7 +38,7 @@ describe('Async Operations view: steady rows (UI)', function () {
     await page.keyboard.press('Escape');
     // The view opens by itself once the session has operations: no click on its header.
     await viewPane(page, 'Async Operations').locator('.pane-header[aria-expanded="true"]').waitFor({ timeout: 30_000 });
-    await foldOtherViews(page);
+    await foldOtherDebugViews(page);
     pane = await expandViewPane(page, 'Async Operations');
     await treeRow(pane, /quietHang.*Started/).waitFor({ timeout: 30_000 });
     await treeRow(pane, /busyWork.*%/).waitFor({ timeout: 30_000 });
@@ -101,8 +94,8 @@ describe('Async Operations view: steady rows (UI)', function () {
     await page.mouse.move(700, 300);
     // Canceled, it moves into the finished group.
     const finished = pane.locator('.monaco-list-row').filter({ hasText: /^\s*[\d,]+ finished\s*$/ }).first();
-    await finished.waitFor({ timeout: 15_000 });
-    if ((await finished.getAttribute('aria-expanded')) === 'false') await finished.click();
+    await waitForRow(pane, finished, 15_000);
+    await expandRow(finished);
     await treeRow(pane, /quietHang.*Canceled/).waitFor({ timeout: 15_000 });
     await workbench().screenshot('after-hover-cancel');
   });

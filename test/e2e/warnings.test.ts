@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { artifactsDir, fixturesDir } from '../harness/paths';
-import { commandPaletteHas, expandViewPane, openRunAndDebug, runCommand, startDebugging, stopDebugging, treeRow, viewPane } from '../harness/workbenchUi';
+import { commandPaletteHas, debugIntoView, expandRow, runCommand, stopDebugging, treeRow, waitForRow } from '../harness/workbenchUi';
 import { useWorkbench } from './useWorkbench';
 
 describe('warnings and grouped siblings (UI)', function () {
@@ -14,20 +14,11 @@ describe('warnings and grouped siblings (UI)', function () {
   it('the demo\'s mistakes show on their rows, under is:warning, and in the Problems panel', async () => {
     const { page } = workbench();
     assert.equal(await commandPaletteHas(page, 'Async Operations: Open Trace...'), true);
-    const sidebar = await openRunAndDebug(page);
-    await sidebar.locator('.start-debug-action-item', { hasText: 'Demo: live async operations' }).waitFor();
-    await startDebugging(page);
-    await page.mouse.move(700, 300);
-    await page.keyboard.press('Escape');
-    for (const other of ['Variables', 'Watch', 'Call Stack', 'Breakpoints', 'Loaded Scripts']) {
-      const header = viewPane(page, other).locator('.pane-header').first();
-      if ((await header.count()) && (await header.getAttribute('aria-expanded')) === 'true') await header.click();
-    }
-    const pane = await expandViewPane(page, 'Async Operations');
+    const pane = await debugIntoView(page, 'Demo: live async operations');
 
     // Pending first: the upload that ignores its cancel, and the orphaned child under its ended parent.
     const stubborn = treeRow(pane, /stubbornUpload.*cancel ignored/);
-    await stubborn.waitFor({ timeout: 40_000 });
+    await waitForRow(pane, stubborn, 40_000);
     assert.equal(await stubborn.locator('.codicon-warning').count(), 1, 'a warning icon on the row');
     await treeRow(pane, /flushTelemetry.*orphaned/).waitFor({ timeout: 20_000 });
     await treeRow(pane, /demo\.js.*warning/).waitFor({ timeout: 10_000 });
@@ -35,9 +26,9 @@ describe('warnings and grouped siblings (UI)', function () {
 
     // 5,000 chunks of one upload: one row with their counts, which expands to them.
     const chunks = treeRow(pane, /writeChunk ×5,000.*(Started|Completed)/);
-    await chunks.waitFor({ timeout: 20_000 });
-    await chunks.click();
-    await treeRow(pane, /writeChunk.*#\d+/).waitFor({ timeout: 10_000 });
+    await waitForRow(pane, chunks, 20_000);
+    await expandRow(chunks);
+    await waitForRow(pane, treeRow(pane, /writeChunk.*#\d+/), 10_000);
     await workbench().screenshot('view-grouped-siblings');
     await chunks.click();
 

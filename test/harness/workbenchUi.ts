@@ -145,3 +145,60 @@ export async function webviewFrame(page: Page, selector: string, timeoutMs = 30_
     await page.waitForTimeout(250);
   }
 }
+
+/** Folds the other views of Run and Debug, so the Async Operations view has room for its rows
+ *  (lists only render the rows on screen). */
+export async function foldOtherDebugViews(page: Page): Promise<void> {
+  for (const other of ['Variables', 'Watch', 'Call Stack', 'Breakpoints', 'Loaded Scripts']) {
+    const header = viewPane(page, other).locator('.pane-header').first();
+    if ((await header.count()) && (await header.getAttribute('aria-expanded')) === 'true') await header.click();
+  }
+}
+
+/** Opens Run and Debug, starts the launch configuration named `configuration` (the workspace's
+ *  first), folds the other debug views and returns the Async Operations view, expanded. */
+export async function debugIntoView(page: Page, configuration: string | RegExp): Promise<Locator> {
+  const sidebar = await openRunAndDebug(page);
+  await sidebar.locator('.start-debug-action-item', { hasText: configuration }).waitFor({ timeout: 30_000 });
+  await startDebugging(page);
+  // The Start button's hover can cover the headers below it: move the pointer away first.
+  await page.mouse.move(700, 300);
+  await page.keyboard.press('Escape');
+  await foldOtherDebugViews(page);
+  return expandViewPane(page, 'Async Operations');
+}
+
+/** Expands a collapsed tree row as a user does: rests the pointer on it, then clicks its twistie.
+ *  In a busy view VS Code can lose an expand when the row's list redraws in the same instant (the
+ *  extension holds a hovered row's list still, but only once VS Code has asked it for the row's
+ *  tooltip): a user then clicks again, and so does this, up to three times. */
+export async function expandRow(row: Locator): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    if ((await row.getAttribute('aria-expanded')) !== 'false') return;
+    await row.hover();
+    await row.page().waitForTimeout(800);
+    await row.locator('.monaco-tl-twistie').click({ timeout: 5_000 }).catch(() => undefined);
+    for (let i = 0; i < 10 && (await row.getAttribute('aria-expanded').catch(() => null)) === 'false'; i++) await row.page().waitForTimeout(200);
+    if ((await row.getAttribute('aria-expanded').catch(() => null)) !== 'false') return;
+    if (attempt >= 3) throw new Error(`the row did not expand in three clicks: ${await row.innerText()}`);
+    console.log(`    (expandRow: click ${attempt} did not expand "${(await row.innerText()).replace(/\s+/g, ' ')}"; again)`);
+  }
+}
+
+/** The rows a view shows, one line each (level, expanded or not, text): for failure messages. */
+export async function describeRows(pane: Locator): Promise<string> {
+  return pane.locator('.monaco-list-row').evaluateAll((rows) => rows.map((r) => {
+    const expanded = r.getAttribute('aria-expanded');
+    const mark = expanded === 'true' ? 'v' : expanded === 'false' ? '>' : ' ';
+    return `${'  '.repeat(Number(r.getAttribute('aria-level') ?? 1) - 1)}${mark} ${(r.textContent ?? '').replace(/\s+/g, ' ').trim()}`;
+  }).join('\n'));
+}
+
+/** Waits for `row`; on a timeout the error lists the rows the view showed then. */
+export async function waitForRow(pane: Locator, row: Locator, timeoutMs: number): Promise<void> {
+  try {
+    await row.waitFor({ timeout: timeoutMs });
+  } catch (error) {
+    throw new Error(`${(error as Error).message.split('\n')[0]}\nthe view showed:\n${await describeRows(pane).catch(() => '(unreadable)')}`);
+  }
+}
