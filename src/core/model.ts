@@ -133,6 +133,9 @@ export interface OperationStoreApi {
   /** Counts a message of this process that was refused as malformed. */
   countMalformed(key: string): void;
   removeProcess(key: string): void;
+  /** Empties a process to begin again from a hello (a trace read again, replayed to an earlier
+   *  moment); its row keeps its place among the others. */
+  resetProcess(key: string, hello: HelloMessage, source: ProcessSource): void;
   processes(): ProcessView[];
   process(key: string): ProcessView | undefined;
   op(key: string, id: number): OpView | undefined;

@@ -164,6 +164,18 @@ export class OperationStore implements OperationStoreApi {
     this.changes.process(key);
   }
 
+  resetProcess(key: string, hello: HelloMessage, source: ProcessSource): void {
+    if (this.disposed) return;
+    if (!this.states.has(key)) return this.addProcess(key, hello, source);
+    this.filterCaches.delete(key);
+    // Set on a key it has, a Map keeps the key's place: the process is listed where it was.
+    const state = new ProcessState(key, hello, source, undefined, this.changes);
+    this.states.set(key, state);
+    this.warnings.rescan(state);
+    beginSnapshot(state);
+    this.processChanged(state);
+  }
+
   processes(): ProcessView[] {
     return [...this.states.values()];
   }

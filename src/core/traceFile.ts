@@ -78,8 +78,7 @@ export async function loadTrace(store: OperationStoreApi, file: string, options:
   const keys: string[] = [];
   for (const process of trace.processes) {
     const key = traceProcessKey(file, process.pid);
-    store.removeProcess(key);
-    store.addProcess(key, process.hello, 'trace');
+    store.resetProcess(key, process.hello, 'trace');
     for (const message of process.messages) store.apply(key, message);
     options.onLoaded?.(key, process);
     keys.push(key);

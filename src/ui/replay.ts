@@ -125,8 +125,7 @@ export class ReplayController implements vscode.Disposable {
       for (const m of replay.eventsBetween(entry.index, target)) this.store.apply(key, m);
     } else if (target !== entry.index) {
       // Backwards (or far): the process is rebuilt as it was then.
-      this.store.removeProcess(key);
-      this.store.addProcess(key, entry.process.hello, 'trace');
+      this.store.resetProcess(key, entry.process.hello, 'trace');
       for (const m of replay.stateAt(target)) this.store.apply(key, m);
     }
     entry.index = target;

@@ -104,15 +104,19 @@ describe('Async Operations view: steady rows (UI)', function () {
     const { page } = workbench();
     const fromViewMenu = async (title: string) => {
       await treeRow(pane, /busyWork/).click(); // a row is selected: the menu passes it to the command
-      await page.waitForTimeout(1_000); // the click also opens its creation site: let that settle first
+      // The click also opens its creation site, and the editor taking the focus closes any menu:
+      // open the menu once it has.
+      await page.locator('.tab.active', { hasText: 'quiet.js' }).waitFor({ timeout: 10_000 }).catch(() => undefined);
+      await page.waitForTimeout(500);
       const item = page.locator('.monaco-menu .action-label', { hasText: title }).first();
-      for (let attempt = 1; !(await item.isVisible()); attempt++) {
-        await pane.locator('.pane-header').first().hover();
-        await pane.locator('.pane-header .action-label[aria-label*="More Actions"]').first().click();
-        if (await item.waitFor({ state: 'visible', timeout: 2_000 }).then(() => true, () => false)) break;
-        if (attempt >= 4) throw new Error(`the view's menu did not open with ${title}`);
+      for (let attempt = 1; ; attempt++) {
+        if (!(await item.isVisible())) {
+          await pane.locator('.pane-header').first().hover();
+          await pane.locator('.pane-header .action-label[aria-label*="More Actions"]').first().click();
+        }
+        if (await item.click({ timeout: 3_000 }).then(() => true, () => false)) return;
+        if (attempt >= 4) throw new Error(`the view's menu did not stay open for ${title}`);
       }
-      await item.click();
     };
     await fromViewMenu('Record Trace...');
     const input = page.locator('.quick-input-widget input');

@@ -130,6 +130,19 @@ describe('OperationStore: ingesting each message type', () => {
     assert.deepStrictEqual(store.children(key, null, 0, 10), []);
   });
 
+  it('resetProcess empties a process where it is listed (a replay rebuilt at an earlier moment keeps its row in place)', () => {
+    store.addProcess('conn-2', hello(5000), 'trace');
+    store.addProcess('conn-3', hello(6000), 'attach');
+    applyAll(store, 'conn-2', [created(1), created(2, 1), completed(2)]);
+    store.resetProcess('conn-2', hello(5000), 'trace');
+    assert.deepStrictEqual(store.processes().map((p) => p.key), [key, 'conn-2', 'conn-3']);
+    assert.strictEqual(store.process('conn-2')!.opCount, 0);
+    assert.strictEqual(store.process('conn-2')!.connected, false, 'a trace is never connected');
+    assert.strictEqual(store.op('conn-2', 1), undefined);
+    store.apply('conn-2', created(5));
+    assert.deepStrictEqual(childIds(store, 'conn-2', null), [5]);
+  });
+
   it('keeps processes apart: the same op id in two processes', () => {
     store.addProcess('conn-2', hello(5000), 'attach');
     store.apply(key, created(1, null, 'first'));
