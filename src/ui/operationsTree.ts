@@ -573,7 +573,7 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
     item.description = parts.join(' · ');
     item.iconPath = new vscode.ThemeIcon(group?.warned ? 'warning' : 'layers');
     item.contextValue = RowContext.Siblings;
-    item.tooltip = `${count.toLocaleString('en-US')} operations named ${element.name} under one parent, shown as one row (asyncOperations.groupIdenticalSiblings)`;
+    // (Its tooltip comes from resolveTreeItem: VS Code asks for it on hover, which holds the row still.)
     return item;
   }
 
@@ -587,6 +587,11 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
     const holding = element.type === 'op' && drawn ? this.listOf(element.key, drawn.live, this.parentElement(element.key, drawn.parent))
       : element.type === 'finished' || element.type === 'siblings' || element.type === 'more' ? this.getParent(element) : undefined;
     if (holding) this.hoveredLists.set(holding, Date.now() + LIST_HOVER_MS);
+    if (element.type === 'siblings') {
+      const count = this.groupsOf(element.key, element.parent).find((g) => g.name === element.name)?.count ?? 0;
+      item.tooltip = `${count.toLocaleString('en-US')} operations named ${element.name} under one parent, shown as one row (asyncOperations.groupIdenticalSiblings)`;
+      return item;
+    }
     const process = element.type === 'process' || element.type === 'op' ? this.store.process(element.key) : undefined;
     if (!process) return item;
     if (element.type === 'process') {
