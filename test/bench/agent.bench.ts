@@ -3,11 +3,9 @@
 // events per second a client process parses; the agent's memory when its client stops reading.
 // This process is the client: it listens, the scenario's agent dials in, every line is parsed.
 import { execFileSync, spawn } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { MAX_BUFFERED_CHARS } from '../../src/agent/outbox';
+import { listenForAgent } from './lineClient';
 import type { BenchModule, BenchRow } from './types';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -19,40 +17,20 @@ interface Run<T> { result: T; lines: number; firstAt: number; lastAt: number }
 /** Runs a scenario with the agent dialing this process; `pause` stops reading after the snapshot. */
 async function runWithClient<T>(scenario: string | string[], env: Record<string, string>, flags: string[] = [], pause = false): Promise<Run<T>> {
   const args = typeof scenario === 'string' ? [scenario] : scenario;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncinfo-bench-'));
-  const sock = path.join(dir, 'client.sock');
-  let lines = 0;
-  let firstAt = 0;
-  let lastAt = 0;
-  const server = net.createServer((socket) => {
-    let partial = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (text: string) => {
-      const parts = (partial + text).split('\n');
-      partial = parts.pop()!;
-      for (const line of parts) {
-        const message = JSON.parse(line) as { type: string };
-        lines++;
-        if (pause && message.type === 'snapshotEnd') socket.pause();
-      }
-      if (firstAt === 0) firstAt = performance.now();
-      lastAt = performance.now();
-    });
-    socket.on('error', () => {});
+  const client = await listenForAgent((message, socket) => {
+    if (pause && message.type === 'snapshotEnd') socket.pause();
   });
-  await new Promise<void>((resolve) => server.listen(sock, resolve));
   try {
     const child = spawn(process.execPath, [...flags, '--require', AGENT, SCENARIOS, ...args], {
-      env: { ...process.env, ASYNCINFO_CHANNEL: sock, ...env }, stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ASYNCINFO_CHANNEL: client.address, ...env }, stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     if (code !== 0) throw new Error(`${args.join(' ')} exited with ${code}`);
-    return { result: JSON.parse(out.trim().split('\n').pop()!) as T, lines, firstAt, lastAt };
+    return { result: JSON.parse(out.trim().split('\n').pop()!) as T, lines: client.lines, firstAt: client.firstAt, lastAt: client.lastAt };
   } finally {
-    server.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    client.close();
   }
 }
 

@@ -4,11 +4,9 @@
 // Each configuration runs in its own process, interleaved, several times; the ratios are medians
 // of the per-trial ratios against the trial's own baseline.
 import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { median } from './stats';
+import { listenForAgent } from './lineClient';
 import type { BenchModule, BenchRow } from './types';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -20,39 +18,22 @@ interface Trial { ns: number; cpuNs: number; lines: number }
 
 /** The scenario in a fresh node; with `env`, the agent preloaded and dialing a client here. */
 async function trial(env: Record<string, string> | undefined): Promise<Trial> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncinfo-bench-'));
-  const sock = path.join(dir, 'client.sock');
-  let lines = 0;
-  const server = net.createServer((socket) => {
-    let partial = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (text: string) => {
-      const parts = (partial + text).split('\n');
-      partial = parts.pop()!;
-      for (const line of parts) {
-        JSON.parse(line);
-        lines++;
-      }
-    });
-    socket.on('error', () => {});
-  });
-  await new Promise<void>((resolve) => server.listen(sock, resolve));
+  const client = await listenForAgent();
   try {
     const base = { ...process.env };
     for (const name of Object.keys(base)) if (name.startsWith('ASYNCINFO_')) delete base[name];
     const args = env === undefined ? [SCENARIO] : ['--require', AGENT, SCENARIO];
     const child = spawn(process.execPath, args, {
-      env: env === undefined ? base : { ...base, ASYNCINFO_CHANNEL: sock, ...env }, stdio: ['ignore', 'pipe', 'inherit'],
+      env: env === undefined ? base : { ...base, ASYNCINFO_CHANNEL: client.address, ...env }, stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     if (code !== 0) throw new Error(`nodeScenarios exited with ${code}`);
     const result = JSON.parse(out.trim().split('\n').pop()!) as { ns: number; cpuNs: number };
-    return { ns: result.ns, cpuNs: result.cpuNs, lines };
+    return { ns: result.ns, cpuNs: result.cpuNs, lines: client.lines };
   } finally {
-    server.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    client.close();
   }
 }
 

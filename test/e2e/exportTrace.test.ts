@@ -6,7 +6,9 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { fixturesDir } from '../harness/paths';
-import { commandPaletteHas, expandViewPane, openRunAndDebug, startDebugging, stopDebugging, treeRow, viewPane } from '../harness/workbenchUi';
+import {
+  acceptSuggestedFile, commandPaletteHas, debugIntoView, runFromViewMenu, stopDebugging, treeRow,
+} from '../harness/workbenchUi';
 import { checkTraceEventFormat } from '../unit/core/export/traceEventRules';
 import { useWorkbench } from './useWorkbench';
 
@@ -19,11 +21,7 @@ describe('Export Trace (UI)', function () {
   before(async function () {
     this.timeout(120_000);
     const { page } = workbench();
-    const sidebar = await openRunAndDebug(page);
-    await sidebar.locator('.start-debug-action-item', { hasText: 'Quiet' }).waitFor({ timeout: 30_000 });
-    await startDebugging(page);
-    await viewPane(page, 'Async Operations').locator('.pane-header[aria-expanded="true"]').waitFor({ timeout: 30_000 });
-    pane = await expandViewPane(page, 'Async Operations');
+    pane = await debugIntoView(page, 'Quiet');
     await treeRow(pane, /busyWork.*%/).waitFor({ timeout: 30_000 });
   });
 
@@ -34,21 +32,10 @@ describe('Export Trace (UI)', function () {
 
   it('from the view\'s menu: the save dialog suggests a file outside the workspace, Enter writes it', async () => {
     const { page } = workbench();
-    const item = page.locator('.monaco-menu .action-label', { hasText: 'Export Trace...' }).first();
-    for (let attempt = 1; !(await item.isVisible()); attempt++) {
-      await pane.locator('.pane-header').first().hover();
-      await pane.locator('.pane-header .action-label[aria-label*="More Actions"]').first().click();
-      if (await item.waitFor({ state: 'visible', timeout: 2_000 }).then(() => true, () => false)) break;
-      if (attempt >= 4) throw new Error("the view's menu did not open with Export Trace...");
-    }
-    await item.click();
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    for (let i = 0; i < 50 && !/\.json$/.test(await input.inputValue()); i++) await page.waitForTimeout(100);
-    const file = await input.inputValue();
+    await runFromViewMenu(pane, 'Export Trace...');
+    const file = await acceptSuggestedFile(page, /\.json$/);
     assert.match(file, /async-ops-.*\.json$/);
     assert.doesNotMatch(file, /fixtures[\\/]quiet/, 'the export was offered a place in the workspace');
-    await page.keyboard.press('Enter');
     written = file;
     // (The notification's text is checked in the extension host: test/extension/export.test.ts.)
     for (let i = 0; i < 100 && !existsSync(file); i++) await page.waitForTimeout(100);

@@ -5,7 +5,10 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { fixturesDir } from '../harness/paths';
-import { expandRow, expandViewPane, foldOtherDebugViews, hoverInlineAction, openRunAndDebug, startDebugging, stopDebugging, treeRow, viewPane, waitForRow } from '../harness/workbenchUi';
+import {
+  acceptFileDialog, acceptSuggestedFile, expandRow, expandViewPane, foldOtherDebugViews, hoverInlineAction, openRunAndDebug, runFromViewMenu, startDebugging, stopDebugging,
+  treeRow, viewPane, waitForRow,
+} from '../harness/workbenchUi';
 import { useWorkbench } from './useWorkbench';
 
 /** Tags the DOM node behind `locator` so a later check can tell whether it is still the same one. */
@@ -108,24 +111,12 @@ describe('Async Operations view: steady rows (UI)', function () {
       // open the menu once it has.
       await page.locator('.tab.active', { hasText: 'quiet.js' }).waitFor({ timeout: 10_000 }).catch(() => undefined);
       await page.waitForTimeout(500);
-      const item = page.locator('.monaco-menu .action-label', { hasText: title }).first();
-      for (let attempt = 1; ; attempt++) {
-        if (!(await item.isVisible())) {
-          await pane.locator('.pane-header').first().hover();
-          await pane.locator('.pane-header .action-label[aria-label*="More Actions"]').first().click();
-        }
-        if (await item.click({ timeout: 3_000 }).then(() => true, () => false)) return;
-        if (attempt >= 4) throw new Error(`the view's menu did not stay open for ${title}`);
-      }
+      await runFromViewMenu(pane, title);
     };
     await fromViewMenu('Record Trace...');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    for (let i = 0; i < 50 && !/\.ndjson$/.test(await input.inputValue()); i++) await page.waitForTimeout(100);
-    const file = await input.inputValue();
+    const file = await acceptSuggestedFile(page, /\.ndjson$/);
     assert.match(file, /async-trace-.*\.ndjson$/);
     assert.doesNotMatch(file, /fixtures[\\/]quiet/, 'the trace was offered a place in the workspace');
-    await page.keyboard.press('Enter');
     const indicator = page.locator('.statusbar-item', { hasText: 'Recording trace' }).first();
     await indicator.waitFor({ timeout: 10_000 });
     await page.waitForTimeout(1_500); // a few events
@@ -134,20 +125,7 @@ describe('Async Operations view: steady rows (UI)', function () {
     await page.keyboard.press('Escape');
 
     await fromViewMenu('Open Trace...');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    // The simple file dialog fills in its starting folder first: type the path after it has.
-    for (let i = 0; i < 50 && (await input.inputValue()) === ''; i++) await page.waitForTimeout(100);
-    for (let i = 0; i < 5 && (await input.inputValue()) !== file; i++) {
-      await input.fill(file);
-      await page.waitForTimeout(200);
-    }
-    // The simple file dialog checks the path as it is typed: accept once it has.
-    const ok = page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).first();
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(file) }).first().waitFor({ timeout: 10_000 }).catch(() => undefined);
-    for (let i = 0; i < 20 && (await input.isVisible()); i++) {
-      await ok.click({ timeout: 1_000 }).catch(() => undefined);
-      await page.waitForTimeout(500);
-    }
+    await acceptFileDialog(page, file);
     await workbench().screenshot('trace-open-accepted');
     await treeRow(pane, /quiet\.js.*recording/).waitFor({ timeout: 15_000 });
     await workbench().screenshot('trace-opened');

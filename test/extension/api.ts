@@ -1,6 +1,9 @@
 // Helpers that need the extension host (they import 'vscode'); support.ts stays loadable by the
 // harness, which runs outside VS Code.
+import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OpView } from '../../src/core/model';
 import type { ExtensionApi } from '../../src/extension';
@@ -11,6 +14,31 @@ export async function extensionApi(): Promise<ExtensionApi> {
   const extension = vscode.extensions.getExtension<ExtensionApi>(extensionId);
   if (!extension) throw new Error(`${extensionId} is not installed`);
   return extension.activate();
+}
+
+export interface TraceWorkspace {
+  /** A fresh folder for the test's files. */
+  readonly dir: string;
+  readonly api: ExtensionApi;
+  /** Undone after the test, newest first (a debug session stopped, a file removed). */
+  readonly cleanups: (() => unknown)[];
+}
+
+/** Mocha hooks for tests that write and open traces: before each test the extension's API and a
+ *  fresh folder; after it, the test's cleanups, every opened trace forgotten, the folder removed.
+ *  Read its fields inside the tests (they are set anew for each). */
+export function useTraceWorkspace(prefix: string): TraceWorkspace {
+  const workspace = { dir: '', api: undefined as unknown as ExtensionApi, cleanups: [] as (() => unknown)[] };
+  beforeEach(async () => {
+    workspace.api = await extensionApi();
+    workspace.dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  });
+  afterEach(async () => {
+    for (const cleanup of workspace.cleanups.splice(0).reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
+    for (const p of workspace.api.store.processes()) if (p.source === 'trace') workspace.api.feed.forget(p.key);
+    fs.rmSync(workspace.dir, { recursive: true, force: true });
+  });
+  return workspace;
 }
 
 /** Every op of a process, depth first in the tree's order. */

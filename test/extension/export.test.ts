@@ -3,12 +3,11 @@
 // checked against the format's rules.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import { checkTraceEventFormat } from '../unit/core/export/traceEventRules';
-import { allOps, extensionApi, messagesShownBy } from './api';
+import { allOps, messagesShownBy, useTraceWorkspace } from './api';
 import { fixture, until, withTimeout } from './support';
 
 const HELLO = '{"type":"hello","protocol":1,"pid":7,"ppid":1,"title":"node","argv":["node","/app/server.js","--port","80"],"cwd":"/","node":"v20","session":null,"timeOrigin":1700000000000}';
@@ -32,18 +31,11 @@ function exportTrace(out: string, keys: string[]): Promise<unknown> {
 
 describe('Export Trace', function () {
   this.timeout(60_000);
+  const workspace = useTraceWorkspace('asyncops-export-');
   let dir: string;
   let a: ExtensionApi;
-  const cleanups: (() => unknown)[] = [];
-  beforeEach(async () => {
-    a = await extensionApi();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncops-export-'));
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
-    for (const p of a.store.processes()) if (p.source === 'trace') a.feed.forget(p.key);
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  let cleanups: (() => unknown)[];
+  beforeEach(() => ({ dir, api: a, cleanups } = workspace));
 
   it('is in the view title menu and the palette, under its title', async () => {
     const manifest = vscode.extensions.getExtension('asyncinfo.async-operations-debugger')!.packageJSON;

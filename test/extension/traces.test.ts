@@ -2,11 +2,10 @@
 // errors for an empty file and a file cut off in its last line.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
-import { allOps, extensionApi } from './api';
+import { allOps, useTraceWorkspace } from './api';
 import { fixture, until, withTimeout } from './support';
 
 const HELLO = '{"type":"hello","protocol":1,"pid":7,"ppid":1,"title":"node","argv":["node","x.js"],"cwd":"/","node":"v20","session":null,"timeOrigin":0}';
@@ -18,18 +17,11 @@ function openTrace(file: string): Promise<unknown> {
 
 describe('trace files', function () {
   this.timeout(60_000);
+  const workspace = useTraceWorkspace('asyncops-traces-');
   let dir: string;
   let a: ExtensionApi;
-  const cleanups: (() => unknown)[] = [];
-  beforeEach(async () => {
-    a = await extensionApi();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncops-traces-'));
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
-    for (const p of a.store.processes()) if (p.source === 'trace') a.feed.forget(p.key);
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  let cleanups: (() => unknown)[];
+  beforeEach(() => ({ dir, api: a, cleanups } = workspace));
 
   it('a recording of two processes (parent and child) reopens with both', async () => {
     const file = path.join(dir, 'two.ndjson');

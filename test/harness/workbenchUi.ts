@@ -156,7 +156,8 @@ export async function foldOtherDebugViews(page: Page): Promise<void> {
 }
 
 /** Opens Run and Debug, starts the launch configuration named `configuration` (the workspace's
- *  first), folds the other debug views and returns the Async Operations view, expanded. */
+ *  first, whose program makes operations), folds the other debug views and returns the Async
+ *  Operations view, expanded. */
 export async function debugIntoView(page: Page, configuration: string | RegExp): Promise<Locator> {
   const sidebar = await openRunAndDebug(page);
   await sidebar.locator('.start-debug-action-item', { hasText: configuration }).waitFor({ timeout: 30_000 });
@@ -165,6 +166,9 @@ export async function debugIntoView(page: Page, configuration: string | RegExp):
   await page.mouse.move(700, 300);
   await page.keyboard.press('Escape');
   await foldOtherDebugViews(page);
+  // The view opens by itself once the session has operations: a click on its header meanwhile
+  // could fold it again, so wait for that first (and expand it only if it never came).
+  await viewPane(page, 'Async Operations').locator('.pane-header[aria-expanded="true"]').waitFor({ timeout: 30_000 }).catch(() => undefined);
   return expandViewPane(page, 'Async Operations');
 }
 
@@ -201,4 +205,29 @@ export async function waitForRow(pane: Locator, row: Locator, timeoutMs: number)
   } catch (error) {
     throw new Error(`${(error as Error).message.split('\n')[0]}\nthe view showed:\n${await describeRows(pane).catch(() => '(unreadable)')}`);
   }
+}
+
+/** Clicks `title` in a view's `...` menu (opened from its header). A menu closes when the focus
+ *  moves (an editor opening, a notification): then it is opened again, up to four times. */
+export async function runFromViewMenu(pane: Locator, title: string): Promise<void> {
+  const item = pane.page().locator('.monaco-menu .action-label', { hasText: title }).first();
+  for (let attempt = 1; ; attempt++) {
+    if (!(await item.isVisible())) {
+      await pane.locator('.pane-header').first().hover();
+      await pane.locator('.pane-header .action-label[aria-label*="More Actions"]').first().click();
+    }
+    if (await item.click({ timeout: 3_000 }).then(() => true, () => false)) return;
+    if (attempt >= 4) throw new Error(`the view's menu did not stay open for ${title}`);
+  }
+}
+
+/** In the simple save dialog a command opened: waits for the file it suggests (a name ending as
+ *  `ending` says), accepts it with Enter and returns it. */
+export async function acceptSuggestedFile(page: Page, ending: RegExp): Promise<string> {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  for (let i = 0; i < 50 && !ending.test(await input.inputValue()); i++) await page.waitForTimeout(100);
+  const file = await input.inputValue();
+  await page.keyboard.press('Enter');
+  return file;
 }
