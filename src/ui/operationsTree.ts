@@ -587,6 +587,11 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
     const holding = element.type === 'op' && drawn ? this.listOf(element.key, drawn.live, this.parentElement(element.key, drawn.parent))
       : element.type === 'finished' || element.type === 'siblings' || element.type === 'more' ? this.getParent(element) : undefined;
     if (holding) this.hoveredLists.set(holding, Date.now() + LIST_HOVER_MS);
+    if (element.type === 'finished') {
+      item.tooltip = `${String(item.label)}: operations that ended here (Completed, Canceled or Error), newest first. `
+        + 'Clear Finished Operations (the view\'s title) removes them from the view; Hide Finished Operations hides them.';
+      return item;
+    }
     if (element.type === 'siblings') {
       const count = this.groupsOf(element.key, element.parent).find((g) => g.name === element.name)?.count ?? 0;
       item.tooltip = `${count.toLocaleString('en-US')} operations named ${element.name} under one parent, shown as one row (asyncOperations.groupIdenticalSiblings)`;

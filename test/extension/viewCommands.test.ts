@@ -68,6 +68,9 @@ describe('view commands', function () {
     assert.equal(a.tree.getTreeItem(group).collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
     assert.deepEqual(labels(a, a.tree.getChildren(group)), ['failing', 'quickDone'], 'the latest created first');
     assert.equal(a.tree.getParent(a.tree.getChildren(group)[0]), group, 'reveal finds a finished op in its group');
+    // Its tooltip comes on hover (VS Code then asks the view, which holds the row still for a click).
+    assert.equal(a.tree.getTreeItem(group).tooltip, undefined);
+    assert.match(String(a.tree.resolveTreeItem(a.tree.getTreeItem(group), group).tooltip), /^2 finished: operations that ended here .*Clear Finished Operations/);
   });
 
   it('sorts by age with finished operations inline when asked', async () => {
