@@ -171,7 +171,6 @@ export class OperationStore implements OperationStoreApi {
     // Set on a key it has, a Map keeps the key's place: the process is listed where it was.
     const state = new ProcessState(key, hello, source, undefined, this.changes);
     this.states.set(key, state);
-    this.warnings.rescan(state);
     beginSnapshot(state);
     this.processChanged(state);
   }

@@ -103,6 +103,32 @@ describe('view commands', function () {
     assert.match(editor.document.lineAt(line - 1).text, /runOperationWithProgress/);
   });
 
+  it('a hovered "N finished" row holds its list still (a click on it expands it), and the list redraws once the pointer has moved on', async () => {
+    const root = a.tree.processElement(process.key);
+    const rows = a.tree.getChildren(root);
+    for (const row of rows) a.tree.getTreeItem(row);
+    const group = rows.at(-1)!;
+    assert.match(String(a.tree.getTreeItem(group).label), /finished$/);
+    const fired: number[] = [];
+    const started = Date.now();
+    const sub = a.tree.onDidChangeTreeData((changed) => {
+      const list = changed === undefined ? [undefined] : Array.isArray(changed) ? changed : [changed];
+      if (list.some((e) => e === undefined || e === root)) fired.push(Date.now() - started);
+    });
+    try {
+      a.tree.resolveTreeItem(a.tree.getTreeItem(group), group); // VS Code asks this on hover
+      // A new op at the top level: the list the hovered row is in changes.
+      const id = 9_000_000;
+      a.store.apply(process.key, { type: 'created', id, t: 1, kind: 'action', name: 'lateArrival', parent: null, site: null });
+      await new Promise((resolve) => setTimeout(resolve, 2_500)); // two ticks of the view's clock
+      assert.deepEqual(fired, [], 'the list was redrawn under the pointer');
+      await until(() => fired.length > 0, 'the list to be redrawn once the hold ran out', 10_000);
+      a.store.apply(process.key, { type: 'completed', id, t: 2 });
+    } finally {
+      sub.dispose();
+    }
+  });
+
   it('cancels every pending operation, then clears the finished ones', async () => {
     await vscode.commands.executeCommand('asyncOperations.cancelAllPending');
     await until(() => allOps(a, process.key).every((op) => op.endT !== undefined || op.cancelRequested), 'every op canceled');
