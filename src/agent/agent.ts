@@ -7,6 +7,7 @@ import * as net from 'net';
 import * as fs from 'fs';
 import { performance } from 'perf_hooks';
 import { encodeLine, encodeLines } from '../protocol/codec';
+import { LineBatch } from './lineBatch';
 import { LIFECYCLE_CHANNEL, type CommandResult } from '../protocol/hub';
 import { formatAddress, type ChannelAddress } from '../protocol/address';
 import type { HelloMessage, LifecycleMessage, ReplyFailure } from '../protocol/messages';
@@ -26,8 +27,8 @@ import type { Outbox } from './outbox';
 import { TraceFile } from './traceFile';
 import { ownSetInterval, ownSetTimeout } from './ownTimers';
 
-/** A batch this long (in characters) is handed over at once instead of when its flush is due. */
-export const FLUSH_CHARS = 64 * 1024;
+/** A batch this long (in bytes) is handed over at once instead of when its flush is due. */
+export const FLUSH_BYTES = 64 * 1024;
 /**
  * Writes at most this often while events keep coming: each write is a system call and a wakeup
  * of the client, which cost more than the events themselves when every turn of the loop has a few
@@ -39,9 +40,9 @@ const STUCK_CHECK_MS = 500;
 
 export interface AgentStats {
   connections: number;
-  /** Text held for receivers now, and the most ever held by one receiver. */
-  bufferedChars: number;
-  maxBufferedChars: number;
+  /** Bytes held for receivers now, and the most ever held by one receiver. */
+  bufferedBytes: number;
+  maxBufferedBytes: number;
   dropped: number;
   events: number;
   /** Where the agent listens, as written to the address file. */
@@ -60,8 +61,7 @@ export class Agent implements ConnectionHost {
   private readonly receivers: Receiver[] = [];
   private readonly connections: Connection[] = [];
   private trace: TraceFile | undefined;
-  private batch = '';
-  private batchCount = 0;
+  private readonly batch = new LineBatch();
   private flushScheduled = false;
   /** performance.now() of the last scheduled flush. */
   private lastFlushAt = -Infinity;
@@ -76,7 +76,7 @@ export class Agent implements ConnectionHost {
   private stuckTimer: NodeJS.Timeout | undefined;
   private stuckSeen = new Set<Connection>();
   private stuckWrites = new WeakMap<Connection, number>();
-  private retired = { dropped: 0, maxBufferedChars: 0 };
+  private retired = { dropped: 0, maxBufferedBytes: 0 };
 
   constructor(private readonly config: AgentConfig) {}
 
@@ -97,8 +97,8 @@ export class Agent implements ConnectionHost {
     const all = this.allOutboxes();
     return {
       connections: this.connections.length,
-      bufferedChars: all.reduce((sum, o) => sum + o.bufferedChars, 0),
-      maxBufferedChars: Math.max(this.retired.maxBufferedChars, ...all.map((o) => o.maxBufferedChars)),
+      bufferedBytes: all.reduce((sum, o) => sum + o.bufferedBytes, 0),
+      maxBufferedBytes: Math.max(this.retired.maxBufferedBytes, ...all.map((o) => o.maxBufferedBytes)),
       dropped: this.retired.dropped + all.reduce((sum, o) => sum + o.totalDropped, 0),
       events: this.eventCount,
       listening: this.listening,
@@ -113,10 +113,9 @@ export class Agent implements ConnectionHost {
     if (this.receivers.length === 0) return; // subscribed anyway: the runtime then keeps ended ops for late joiners
     try {
       if (m.type === 'closed' && !this.receivers.every((r) => r.knowledge.knows(m.id))) return this.closedForSome(m);
-      this.batch += encodeLine(m);
-      this.batchCount++;
+      this.batch.add(m);
       this.eventCount++;
-      if (this.batch.length >= FLUSH_CHARS) this.flush();
+      if (this.batch.length >= FLUSH_BYTES) this.flush();
       else if (!this.flushScheduled) {
         this.flushScheduled = true;
         const wait = this.lastFlushAt + FLUSH_INTERVAL_MS - performance.now();
@@ -132,7 +131,7 @@ export class Agent implements ConnectionHost {
   /** `closed` for an op some receivers never heard of (it left the runtime's tracking before they joined). */
   private closedForSome(m: LifecycleMessage): void {
     this.flush();
-    const line = encodeLine(m);
+    const line = Buffer.from(encodeLine(m), 'utf8');
     this.eventCount++;
     for (const r of this.receivers) if (r.knowledge.knows(m.id)) r.outbox.events(line, 1);
   }
@@ -145,12 +144,10 @@ export class Agent implements ConnectionHost {
 
   /** Hands the batch to every receiver: one write each, or queued behind the one in flight. */
   private flush(): void {
-    const text = this.batch;
-    if (text === '') return;
-    const count = this.batchCount;
-    this.batch = '';
-    this.batchCount = 0;
-    for (const r of this.receivers) r.outbox.events(text, count);
+    if (this.batch.length === 0) return;
+    const count = this.batch.count;
+    const bytes = this.batch.take();
+    for (const r of this.receivers) r.outbox.events(bytes, count);
     if (this.connections.length > 0) this.watchStuckWrites();
     this.hookExit();
   }
@@ -227,7 +224,7 @@ export class Agent implements ConnectionHost {
     if (i !== -1) this.receivers.splice(i, 1);
     this.stuckSeen.delete(connection);
     this.retired.dropped += connection.outbox.totalDropped;
-    this.retired.maxBufferedChars = Math.max(this.retired.maxBufferedChars, connection.outbox.maxBufferedChars);
+    this.retired.maxBufferedBytes = Math.max(this.retired.maxBufferedBytes, connection.outbox.maxBufferedBytes);
   }
 
   // ---- receivers ---------------------------------------------------------------------------------
@@ -334,7 +331,7 @@ export class Agent implements ConnectionHost {
    * from the agent at rest.
    */
   private hookExit(): void {
-    const needed = this.batch !== '' || this.busyOutboxes > 0 || this.listenPath !== undefined;
+    const needed = this.batch.length > 0 || this.busyOutboxes > 0 || this.listenPath !== undefined;
     if (needed === this.exitHooked) return;
     this.exitHooked = needed;
     if (needed) process.on('exit', this.onExit);
@@ -350,7 +347,7 @@ export class Agent implements ConnectionHost {
     for (const connection of this.connections) {
       if (!connection.outbox.writing) {
         const rest = connection.outbox.takeRest();
-        if (rest !== '') connection.socket.write(rest);
+        if (rest.length > 0) connection.socket.write(rest);
       }
     }
     if (this.listenPath !== undefined) {

@@ -38,7 +38,7 @@ export class Connection {
     onIdle?: (idle: boolean) => void,
   ) {
     this.outbox = new Outbox(
-      (text, done, early) => this.write(text, done, early),
+      (bytes, done, early) => this.write(bytes, done, early),
       host.now,
       (behind) => (behind ? socket.pause() : socket.resume()),
       onIdle,
@@ -65,11 +65,11 @@ export class Connection {
     this.host.admit(this);
   }
 
-  private write(text: string, done: (error?: unknown) => void, early: boolean): void {
+  private write(bytes: Buffer, done: (error?: unknown) => void, early: boolean): void {
     const socket = this.socket;
     if (socket.destroyed) return done(new Error('closed'));
     let handedOver = false;
-    socket.write(text, (error) => {
+    socket.write(bytes, (error) => {
       if (!handedOver) done(error);
     });
     // The kernel took it all at once (the usual case for a client that keeps up): nothing of it is
@@ -111,9 +111,9 @@ export class Connection {
       case 'resync':
         // A resync while the last one's snapshot is still going out gets that snapshot: the client
         // is exact once it has read it and the events after it. Resyncs cost one snapshot per read.
-        if (this.outbox.writtenChars < this.resyncUntil) return this.outbox.send(reply(request.req, { ok: true }));
+        if (this.outbox.writtenBytes < this.resyncUntil) return this.outbox.send(reply(request.req, { ok: true }));
         this.outbox.send(this.host.execute(request, this));
-        this.resyncUntil = this.outbox.acceptedChars;
+        this.resyncUntil = this.outbox.acceptedBytes;
         return;
       default:
         return this.outbox.send(this.host.execute(request, this));

@@ -3,40 +3,39 @@
 // receiver that reads slowly costs the program dropped events, never memory or time.
 
 /**
- * Most text (in UTF-16 code units, about bytes for this ASCII-heavy format) of live events held for
- * one receiver, the write in flight included. Past it, events are dropped and counted until the
+ * Most bytes of live events held for one receiver, the write in flight included. Past it, events are dropped and counted until the
  * receiver has caught up; then `dropped` says how many. Snapshot, replies and `dropped` itself are
  * never dropped (the snapshot is bounded by the ops the runtime tracks, replies by reading no more
  * commands while the receiver is behind).
  */
-export const MAX_BUFFERED_CHARS = 1024 * 1024;
+export const MAX_BUFFERED_BYTES = 1024 * 1024;
 
 /**
- * Writes `text`; calls `done` once it is handed over (or failed: then nothing more is written).
+ * Writes `bytes`; calls `done` once it is handed over (or failed: then nothing more is written).
  * `early`: live events only, which may count as handed over once the kernel has them, even before
  * Node says so (a snapshot stays in flight until written: resyncs meanwhile share it).
  */
-export type WriteFn = (text: string, done: (error?: unknown) => void, early: boolean) => void;
+export type WriteFn = (bytes: Buffer, done: (error?: unknown) => void, early: boolean) => void;
 
 export class Outbox {
-  private queue: string[] = [];
-  private queuedChars = 0;
-  private inFlightChars = 0;
+  private queue: Buffer[] = [];
+  private queuedBytes = 0;
+  private inFlightBytes = 0;
   private droppedCount = 0;
   private closed = false;
   /** The queue holds text that must arrive (snapshot, replies), not only live events. */
   private queueHasSends = false;
   private behind = false;
   private busy = false;
-  /** Most text ever held at once, for the stats. */
-  maxBufferedChars = 0;
+  /** Most bytes ever held at once, for the stats. */
+  maxBufferedBytes = 0;
   /** Writes finished so far: a write in flight that does not move this is stuck. */
   writesDone = 0;
   /** Events dropped over this receiver's life. */
   totalDropped = 0;
-  /** Text taken for writing and text written, over the receiver's life: marks to tell what has gone out. */
-  acceptedChars = 0;
-  writtenChars = 0;
+  /** Bytes taken for writing and bytes written, over the receiver's life: marks to tell what has gone out. */
+  acceptedBytes = 0;
+  writtenBytes = 0;
 
   constructor(
     private readonly write: WriteFn,
@@ -47,37 +46,37 @@ export class Outbox {
     private readonly onIdle: (idle: boolean) => void = () => {},
   ) {}
 
-  get bufferedChars(): number {
-    return this.queuedChars + this.inFlightChars;
+  get bufferedBytes(): number {
+    return this.queuedBytes + this.inFlightBytes;
   }
 
   get writing(): boolean {
-    return this.inFlightChars > 0;
+    return this.inFlightBytes > 0;
   }
 
-  /** Live events (`count` of them): dropped when the receiver is behind. */
-  events(text: string, count: number): void {
+  /** Live events (`count` of them, as UTF-8 lines): dropped when the receiver is behind. */
+  events(bytes: Buffer, count: number): void {
     if (this.closed) return;
-    if (this.droppedCount > 0 || this.bufferedChars + text.length > MAX_BUFFERED_CHARS) {
+    if (this.droppedCount > 0 || this.bufferedBytes + bytes.length > MAX_BUFFERED_BYTES) {
       this.droppedCount += count;
       this.totalDropped += count;
       return;
     }
-    this.enqueue(text, true);
+    this.enqueue(bytes, true);
   }
 
   /** Text that must arrive: hello, snapshot, replies. */
   send(text: string): void {
-    this.enqueue(text, false);
+    if (!this.closed) this.enqueue(Buffer.from(text, 'utf8'), false);
   }
 
-  private enqueue(text: string, live: boolean): void {
-    if (this.closed) return;
-    this.acceptedChars += text.length;
-    if (this.inFlightChars === 0) this.start(text, live);
+  private enqueue(bytes: Buffer, live: boolean): void {
+    if (this.closed || bytes.length === 0) return;
+    this.acceptedBytes += bytes.length;
+    if (this.inFlightBytes === 0) this.start(bytes, live);
     else {
-      this.queue.push(text);
-      this.queuedChars += text.length;
+      this.queue.push(bytes);
+      this.queuedBytes += bytes.length;
       if (!live) this.queueHasSends = true;
       this.track();
     }
@@ -87,54 +86,58 @@ export class Outbox {
   close(): void {
     this.closed = true;
     this.queue = [];
-    this.queuedChars = 0;
+    this.queuedBytes = 0;
     this.queueHasSends = false;
   }
 
   /** What is queued and not yet written, taken out (for a last synchronous write at exit). */
-  takeQueued(): string {
-    const text = this.queue.join('');
+  takeQueued(): Buffer {
+    const bytes = this.queue.length === 1 ? this.queue[0] : Buffer.concat(this.queue, this.queuedBytes);
     this.queue = [];
-    this.queuedChars = 0;
+    this.queuedBytes = 0;
     this.queueHasSends = false;
-    return text;
+    return bytes;
   }
 
   /** At process exit: the queue, and how many events were dropped after it, for one last write. */
-  takeRest(): string {
-    const text = this.takeQueued();
-    if (this.droppedCount === 0) return text;
-    const count = this.droppedCount;
-    this.droppedCount = 0;
-    return `${text}{"type":"dropped","count":${count},"t":${this.now()}}\n`;
+  takeRest(): Buffer {
+    const queued = this.takeQueued();
+    if (this.droppedCount === 0) return queued;
+    const dropped = Buffer.from(this.droppedLine(), 'utf8');
+    return queued.length === 0 ? dropped : Buffer.concat([queued, dropped]);
   }
 
-  private start(text: string, live: boolean): void {
-    if (this.inFlightChars === 0 && !this.busy) {
+  /** The `dropped` message for the events dropped since the last one, and a fresh count. */
+  private droppedLine(): string {
+    const count = this.droppedCount;
+    this.droppedCount = 0;
+    return `{"type":"dropped","count":${count},"t":${this.now()}}\n`;
+  }
+
+  private start(bytes: Buffer, live: boolean): void {
+    if (this.inFlightBytes === 0 && !this.busy) {
       this.busy = true;
       this.onIdle(false);
     }
-    this.inFlightChars = text.length;
+    this.inFlightBytes = bytes.length;
     this.track();
-    this.write(text, (error) => this.written(error), live);
+    this.write(bytes, (error) => this.written(error), live);
   }
 
   private written(error: unknown): void {
-    this.writtenChars += this.inFlightChars;
-    this.inFlightChars = 0;
+    this.writtenBytes += this.inFlightBytes;
+    this.inFlightBytes = 0;
     this.writesDone++;
     if (error !== undefined && error !== null) this.close();
     if (this.closed) return this.idle();
-    if (this.queuedChars > 0) {
+    if (this.queuedBytes > 0) {
       const live = !this.queueHasSends;
       this.start(this.takeQueued(), live);
       return;
     }
     if (this.droppedCount > 0) {
-      const count = this.droppedCount;
-      this.droppedCount = 0;
-      const dropped = `{"type":"dropped","count":${count},"t":${this.now()}}\n`;
-      this.acceptedChars += dropped.length;
+      const dropped = Buffer.from(this.droppedLine(), 'utf8');
+      this.acceptedBytes += dropped.length;
       this.start(dropped, false);
       return;
     }
@@ -152,9 +155,9 @@ export class Outbox {
   }
 
   private track(): void {
-    const buffered = this.bufferedChars;
-    if (buffered > this.maxBufferedChars) this.maxBufferedChars = buffered;
-    if (!this.behind && this.queuedChars > MAX_BUFFERED_CHARS / 2) {
+    const buffered = this.bufferedBytes;
+    if (buffered > this.maxBufferedBytes) this.maxBufferedBytes = buffered;
+    if (!this.behind && this.queuedBytes > MAX_BUFFERED_BYTES / 2) {
       this.behind = true;
       this.onBehind(true);
     }

@@ -9,21 +9,20 @@ export class TraceFile {
   readonly outbox: Outbox;
   private readonly fd: number;
   private position: number;
-  private inFlight: { text: string; position: number } | undefined;
+  private inFlight: { bytes: Buffer; position: number } | undefined;
 
   /** Opens (creating) the file; throws when it cannot or must not (see openOwnFile). */
   constructor(readonly path: string, now: () => number, onIdle: (idle: boolean) => void) {
     const { fd, size } = openOwnFile(path);
     this.fd = fd;
     this.position = size;
-    this.outbox = new Outbox((text, done) => this.write(text, done), now, undefined, onIdle);
+    this.outbox = new Outbox((bytes, done) => this.write(bytes, done), now, undefined, onIdle);
   }
 
-  private write(text: string, done: (error?: unknown) => void): void {
-    const bytes = Buffer.from(text, 'utf8');
+  private write(bytes: Buffer, done: (error?: unknown) => void): void {
     const position = this.position;
     this.position += bytes.length;
-    this.inFlight = { text, position };
+    this.inFlight = { bytes, position };
     writeAll(this.fd, bytes, position, (error) => {
       this.inFlight = undefined;
       done(error ?? undefined);
@@ -33,8 +32,8 @@ export class TraceFile {
   /** At process exit: whatever was not written yet, synchronously, in order. */
   flushSync(): void {
     try {
-      if (this.inFlight) fs.writeSync(this.fd, Buffer.from(this.inFlight.text, 'utf8'), 0, undefined, this.inFlight.position);
-      const rest = Buffer.from(this.outbox.takeRest(), 'utf8');
+      if (this.inFlight) fs.writeSync(this.fd, this.inFlight.bytes, 0, undefined, this.inFlight.position);
+      const rest = this.outbox.takeRest();
       if (rest.length > 0) {
         fs.writeSync(this.fd, rest, 0, rest.length, this.position);
         this.position += rest.length;

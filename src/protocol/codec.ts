@@ -39,14 +39,14 @@ export function cutMessage(message: string): { message: string; truncated: boole
 }
 
 /** Own enumerable keys of `msg`, counted without allocating (Object.keys would). */
-function keyCount(msg: object): number {
+export function keyCount(msg: object): number {
   let n = 0;
   for (const key in msg) if (Object.prototype.hasOwnProperty.call(msg, key)) n++;
   return n;
 }
 
 /** A JSON number exactly as JSON.stringify prints it (a template literal would print NaN). */
-function isJsonNumber(n: unknown): n is number {
+export function isJsonNumber(n: unknown): n is number {
   return typeof n === 'number' && Number.isFinite(n);
 }
 

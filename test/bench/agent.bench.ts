@@ -4,7 +4,7 @@
 // This process is the client: it listens, the scenario's agent dials in, every line is parsed.
 import { execFileSync, spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { MAX_BUFFERED_CHARS } from '../../src/agent/outbox';
+import { MAX_BUFFERED_BYTES } from '../../src/agent/outbox';
 import { listenForAgent } from './lineClient';
 import type { BenchModule, BenchRow } from './types';
 
@@ -98,11 +98,11 @@ export const bench: BenchModule = {
       note: `goal >= 500,000; ${t.lines} lines in ${((t.lastAt - t.firstAt) / 1000).toFixed(2)} s, ${t.result.dropped} dropped by the agent (client behind)`,
     });
 
-    const m = await runWithClient<{ heapGrowth: number; maxBufferedChars: number; dropped: number; events: number }>('memory', {}, ['--expose-gc'], true);
+    const m = await runWithClient<{ heapGrowth: number; maxBufferedBytes: number; dropped: number; events: number }>('memory', {}, ['--expose-gc'], true);
     rows.push({
       name: 'memory: most text the agent held for a client that stopped reading (200,000 ops, ~800,000 events)',
-      value: m.result.maxBufferedChars / 1024, unit: 'KiB', goal: MAX_BUFFERED_CHARS / 1024,
-      note: `bound MAX_BUFFERED_CHARS = ${MAX_BUFFERED_CHARS / 1024} KiB; ${m.result.dropped} of ${m.result.events} events dropped and counted; heap growth after GC ${(m.result.heapGrowth / 1024).toFixed(0)} KiB`,
+      value: m.result.maxBufferedBytes / 1024, unit: 'KiB', goal: MAX_BUFFERED_BYTES / 1024,
+      note: `bound MAX_BUFFERED_BYTES = ${MAX_BUFFERED_BYTES / 1024} KiB; ${m.result.dropped} of ${m.result.events} events dropped and counted; heap growth after GC ${(m.result.heapGrowth / 1024).toFixed(0)} KiB`,
     });
     rows.push(...(await soakRows()));
     return rows;

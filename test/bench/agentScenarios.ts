@@ -12,14 +12,14 @@ import { median } from './stats';
 
 const { AsyncInfo }: typeof Runtime = require(path.resolve(__dirname, '../../../dist/runtime.js'));
 
-interface AgentStats { connections: number; bufferedChars: number; maxBufferedChars: number; dropped: number; events: number }
+interface AgentStats { connections: number; bufferedBytes: number; maxBufferedBytes: number; dropped: number; events: number }
 const bare = process.argv[2] === 'lifecycle-bare';
 const unobserved = process.argv[2] === 'soak' && !(Symbol.for('asyncinfo.agent.v1') in globalThis);
 if (bare) dc.subscribe('asyncinfo:lifecycle', () => {});
 function agentStats(): AgentStats {
   const agent = (globalThis as unknown as Record<symbol, { stats(): AgentStats } | undefined>)[Symbol.for('asyncinfo.agent.v1')];
   if (agent) return agent.stats();
-  if (bare || unobserved) return { connections: 1, bufferedChars: 0, maxBufferedChars: 0, dropped: 0, events: 0 };
+  if (bare || unobserved) return { connections: 1, bufferedBytes: 0, maxBufferedBytes: 0, dropped: 0, events: 0 };
   throw new Error('the agent is not loaded');
 }
 
@@ -34,7 +34,7 @@ async function connected(): Promise<void> {
 /** Until the agent has handed everything to the kernel (the client reads it meanwhile). */
 async function drained(): Promise<void> {
   await new Promise<void>((resolve) => setImmediate(resolve));
-  while (agentStats().bufferedChars > 0) await tick();
+  while (agentStats().bufferedBytes > 0) await tick();
 }
 
 /**
@@ -133,7 +133,7 @@ async function memory(): Promise<object> {
   await tick();
   gc();
   const stats = agentStats();
-  return { heapGrowth: process.memoryUsage().heapUsed - before, maxBufferedChars: stats.maxBufferedChars, dropped: stats.dropped, events: stats.events };
+  return { heapGrowth: process.memoryUsage().heapUsed - before, maxBufferedBytes: stats.maxBufferedBytes, dropped: stats.dropped, events: stats.events };
 }
 
 /**

@@ -1,8 +1,8 @@
 // A client that stops reading costs the program dropped events, not memory: the agent holds at most
-// MAX_BUFFERED_CHARS for it (measured inside the program), counts what it drops, and says so once
+// MAX_BUFFERED_BYTES for it (measured inside the program), counts what it drops, and says so once
 // the client reads again.
 import * as assert from 'assert';
-import { MAX_BUFFERED_CHARS } from '../../../src/agent/outbox';
+import { MAX_BUFFERED_BYTES } from '../../../src/agent/outbox';
 import { AGENT, Scope } from './harness';
 
 describe('agent backpressure', () => {
@@ -24,10 +24,10 @@ describe('agent backpressure', () => {
     for (let round = 0; round < 10; round++) {
       await program.call('burst', { n: 5000, value });
       stats = (await program.call('stats')).agent;
-      assert.ok(stats.bufferedChars <= MAX_BUFFERED_CHARS, `buffered ${stats.bufferedChars}`);
+      assert.ok(stats.bufferedBytes <= MAX_BUFFERED_BYTES, `buffered ${stats.bufferedBytes}`);
     }
     assert.ok(stats.dropped > 0, 'events were dropped');
-    assert.ok(stats.maxBufferedChars <= MAX_BUFFERED_CHARS, `max buffered ${stats.maxBufferedChars}`);
+    assert.ok(stats.maxBufferedBytes <= MAX_BUFFERED_BYTES, `max buffered ${stats.maxBufferedBytes}`);
     await program.call('gc');
     const after = (await program.call('stats')).memory.heapUsed as number;
     // 50,000 ops x 4 events x ~250 bytes = 50 MB had they been kept; the bound is 1 MiB of text.

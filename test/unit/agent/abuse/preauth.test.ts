@@ -50,7 +50,7 @@ describe('abuse: TCP peers before auth', function () {
     flood.socket.write(Buffer.alloc(1024 * 1024, 0x61)); // 1 MB without a newline
     await flood.waitClosed();
     assert.strictEqual(flood.raw, '');
-    assert.ok((await program.call('stats')).agent.maxBufferedChars < 1024 * 1024);
+    assert.ok((await program.call('stats')).agent.maxBufferedBytes < 1024 * 1024);
   });
 
   it('takes an auth that fits in 4 KiB, and reads what follows it in the same write as commands', async () => {
