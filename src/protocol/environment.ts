@@ -17,6 +17,8 @@ export const ENV = {
   session: 'ASYNCINFO_SESSION',
   /** What the runtime captures of where each op was created: {@link SITE_MODES}. */
   sites: 'ASYNCINFO_SITES',
+  /** The most of the program's time that capturing creation sites may take, in percent (see {@link siteBudgetOf}). */
+  siteBudget: 'ASYNCINFO_SITE_BUDGET',
   /** How the runtime finds each op's parent: {@link PARENT_MODES}. */
   parents: 'ASYNCINFO_PARENTS',
   /** Terminal ops the runtime keeps for late-joining clients. */
@@ -34,6 +36,23 @@ export type EnvName = (typeof ENV)[keyof typeof ENV];
 /** `off`: none (the runtime's default); `frame`: `file:line:column`; `async`: the whole stack. */
 export const SITE_MODES = ['off', 'frame', 'async'] as const;
 export type SiteMode = (typeof SITE_MODES)[number];
+
+/**
+ * Capturing a site is a V8 stack walk (1.5-5 µs, more under a debugger), the most an observed op
+ * costs; past this share of the program's time, ops go without a site until the budget refills.
+ * A program making a few thousand ops a second never reaches it; 100 captures every op's site.
+ */
+export const DEFAULT_SITE_BUDGET = 2;
+
+/** The site budget an `ASYNCINFO_SITE_BUDGET` value gives: a percentage above 0 and at most 100, else the default. */
+export function siteBudgetOf(value: string | undefined): number {
+  const budget = value?.trim() ? Number(value) : NaN;
+  return isSiteBudget(budget) ? budget : DEFAULT_SITE_BUDGET;
+}
+
+export function isSiteBudget(value: unknown): value is number {
+  return typeof value === 'number' && value > 0 && value <= 100;
+}
 
 /** `async`: across awaits (AsyncLocalStorage); `sync`: only the work's synchronous part. */
 export const PARENT_MODES = ['async', 'sync'] as const;
@@ -61,6 +80,8 @@ export interface AgentLaunchSettings {
   token?: string;
   session: string;
   sites?: SiteMode;
+  /** Percent of the program's time sites may take ({@link DEFAULT_SITE_BUDGET}). */
+  siteBudget?: number;
   parents?: ParentMode;
   /** Node's own work to show (ASYNCINFO_NODE); empty: none, the variable is set empty. */
   node?: readonly string[];
@@ -71,6 +92,7 @@ export function agentEnvironment(settings: AgentLaunchSettings): Partial<Record<
   const env: Partial<Record<EnvName, string>> = { [ENV.channel]: settings.channel, [ENV.session]: settings.session };
   if (settings.token) env[ENV.token] = settings.token;
   if (settings.sites) env[ENV.sites] = settings.sites;
+  if (isSiteBudget(settings.siteBudget)) env[ENV.siteBudget] = String(settings.siteBudget);
   if (settings.parents) env[ENV.parents] = settings.parents;
   if (settings.node) env[ENV.node] = settings.node.join(',');
   return env;

@@ -4,6 +4,7 @@ import { getHub } from './hub';
 import { observeInfo } from './observe';
 import { promiseOp } from './fromPromise';
 import type { ParentMode, SiteMode } from './settings';
+import { isSiteBudget } from '../protocol/environment';
 import type {
   CancellationToken, ForeignAsyncInfo, FromPromiseOptions, IAsyncAction, IAsyncActionWithProgress, IAsyncInfo,
   IAsyncOperation, IAsyncOperationWithProgress, ObserveOptions, RunOptions,
@@ -24,6 +25,9 @@ function checkWork(work: unknown): asserts work is Work {
 export interface ConfigureOptions {
   /** Creation sites captured while someone listens: 'off' (default), 'frame' (file:line:column), or 'async' (also the full stack). */
   sites?: SiteMode;
+  /** The most of the program's time capturing sites may take, in percent, above 0 and at most 100
+   *  (default 2): past it, ops go without a site until the budget refills. 100: every op's site. */
+  siteBudget?: number;
   /** Parents found across awaits ('async', default; makes every promise slower while observed) or only synchronously. */
   parents?: ParentMode;
   /** Terminal ops remembered for late-joining debuggers (default 1,000). */
@@ -108,6 +112,10 @@ export const AsyncInfo = {
     if (options.sites !== undefined) {
       if (!['off', 'frame', 'async'].includes(options.sites)) throw new TypeError(`sites must be 'off', 'frame' or 'async'`);
       settings.sites = options.sites;
+    }
+    if (options.siteBudget !== undefined) {
+      if (!isSiteBudget(options.siteBudget)) throw new TypeError('siteBudget must be a number above 0 and at most 100');
+      settings.siteBudget = options.siteBudget;
     }
     if (options.parents !== undefined) {
       if (!['async', 'sync'].includes(options.parents)) throw new TypeError(`parents must be 'async' or 'sync'`);

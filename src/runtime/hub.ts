@@ -64,6 +64,9 @@ export function getHub(): RuntimeHub {
   const existing = g[key];
   if (existing && existing.version === 1) {
     const settings = existing.settings ?? settingsFromEnv(process.env);
+    // Settings an older copy did not know: this version's defaults, in the same shared object.
+    const own = settingsFromEnv(process.env) as unknown as Record<string, unknown>;
+    for (const key of Object.keys(own)) if (!(key in settings)) (settings as unknown as Record<string, unknown>)[key] = own[key];
     let als: AsyncLocalStorage<number> | undefined;
     return Object.assign(existing, {
       settings,

@@ -12,7 +12,7 @@ import {
 } from './errors';
 import { getHub } from './hub';
 import { OpRegistry, type TrackedOp } from './registry';
-import { captureSite } from './sites';
+import { captureSite, SiteBudget } from './sites';
 import { FOREIGN_CANCELED, type Remote } from './remote';
 
 export const KINDS: readonly OpKind[] = ['action', 'operation', 'actionWithProgress', 'operationWithProgress'];
@@ -37,6 +37,8 @@ const WITH_PROGRESS = 2 << KIND_SHIFT;
 const hub = getHub();
 const channel = dc.channel(LIFECYCLE_CHANNEL);
 export const registry = new OpRegistry(hub, nowMicros);
+/** This copy's share of the program's time for creation sites (settings.siteBudget). */
+export const siteBudget = new SiteBudget();
 hub.addSource(registry);
 
 export type CompletedHandler<Op> = ((op: Op, status: AsyncStatus) => void) | null;
@@ -437,10 +439,11 @@ export class AsyncOp implements TrackedOp {
     // The innermost work running synchronously wins; across awaits, the async context knows.
     const parent = hub.current || (settings.parents === 'async' ? hub.context().getStore() : 0);
     m.parent = parent || null;
-    if (settings.sites !== 'off') {
+    if (settings.sites !== 'off' && siteBudget.allows(m.t, settings.siteBudget)) {
       const { site, stack } = captureSite(settings.sites, factory);
       m.site = site;
       m.stack = stack;
+      if (settings.siteBudget < 100) siteBudget.spend(m.t, nowMicros());
     }
     channel.publish(this.createdMessage(m.t));
   }

@@ -1,7 +1,7 @@
 // Settings shared by every runtime copy in the process (they live on the hub). Read once from
 // the environment; `AsyncInfo.configure` changes them at run time.
 
-import { ENV, modeOf, PARENT_MODES, SITE_MODES, type ParentMode, type SiteMode } from '../protocol/environment';
+import { ENV, modeOf, PARENT_MODES, SITE_MODES, siteBudgetOf, type ParentMode, type SiteMode } from '../protocol/environment';
 
 /** How much is captured of where an op was created (only while someone listens). Default 'off':
  *  a one-frame capture costs about 1.5-3 µs per op, so a listener that wants sites asks for them
@@ -11,6 +11,8 @@ export type { ParentMode, SiteMode };
 
 export interface RuntimeSettings {
   sites: SiteMode;
+  /** The most of the program's time site capture may take, in percent (100: every op's site). */
+  siteBudget: number;
   parents: ParentMode;
   /** Terminal ops kept for late-joining clients, newest first (the program can still GC them). */
   retainTerminal: number;
@@ -24,6 +26,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): RuntimeSettings {
   const retain = retainText ? Number(retainText) : NaN;
   return {
     sites: modeOf(SITE_MODES, env[ENV.sites]) ?? 'off',
+    siteBudget: siteBudgetOf(env[ENV.siteBudget]),
     parents: modeOf(PARENT_MODES, env[ENV.parents]) ?? 'async',
     retainTerminal: Number.isInteger(retain) && retain >= 0 ? retain : DEFAULT_RETAIN_TERMINAL,
   };

@@ -37,6 +37,7 @@ export class DebugInjection implements vscode.DebugConfigurationProvider, vscode
       token: channel.token,
       session: randomUUID(),
       sites: settings.get(Settings.CreationSites, SETTING_DEFAULTS[Settings.CreationSites]),
+      siteBudget: settings.get(Settings.CreationSiteBudget, SETTING_DEFAULTS[Settings.CreationSiteBudget]),
       parents: settings.get(Settings.Parents, SETTING_DEFAULTS[Settings.Parents]),
       node: nodeOperations(settings.get<unknown>(Settings.NodeOperations, SETTING_DEFAULTS[Settings.NodeOperations])),
     });

@@ -26,6 +26,8 @@ export const bench: BenchModule = {
     const lean = runScenario<LifecycleResult>(scenarios, ['lifecycle', 'subscriber-lean']);
     const debuggerLike = runScenario<LifecycleResult>(scenarios, ['lifecycle', 'subscriber-debugger']);
     const underInspector = runScenario<LifecycleResult>(scenarios, ['lifecycle', 'subscriber-inspector']);
+    const debuggerLikeAll = runScenario<LifecycleResult>(scenarios, ['lifecycle', 'subscriber-debugger-all']);
+    const underInspectorAll = runScenario<LifecycleResult>(scenarios, ['lifecycle', 'subscriber-inspector-all']);
     const heap = runScenario<HeapResult>(scenarios, ['heap'], ['--expose-gc']);
     const foreign = runScenario<ForeignLifecycleResult>(foreignScenarios, ['lifecycle']);
     const foreignHeap = runScenario<ForeignHeapResult>(foreignScenarios, ['heap'], ['--expose-gc']);
@@ -46,8 +48,10 @@ export const bench: BenchModule = {
         unit: 'x', goal: 1.1,
         note: `${subscribed.hookedBaseNs!.toFixed(0)} ns vs ${subscribed.unhookedBaseNs!.toFixed(0)} ns (interleaved rounds, the context disabled between); every promise of the program pays the async context's promise hooks where AsyncLocalStorage has them (Node < 24)`,
       },
-      lifecycleRow('the same, as the extension debugs (sites frame, parents async)', debuggerLike),
+      lifecycleRow('the same, as the extension debugs (sites frame within the default 2% budget, parents async)', debuggerLike),
       lifecycleRow('the same with a debugger attached (inspector open, Runtime enabled, as in a VS Code debug session)', underInspector),
+      lifecycleRow('the same, every op\'s site (siteBudget 100, sites frame, parents async)', debuggerLikeAll),
+      lifecycleRow('the same, every op\'s site, with a debugger attached', underInspectorAll),
       lifecycleRow('the same, a subscriber, sites off, parents sync', lean),
       {
         name: 'heap per live (Started) op', value: heap.bytesPerOp, unit: 'bytes', goal: 250,

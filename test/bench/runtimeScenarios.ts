@@ -68,8 +68,11 @@ async function measureLifecycle(mode: string): Promise<LifecycleResult> {
   const base: number[] = [];
   for (let r = 0; r < ROUNDS; r++) base.push(await nsPerIteration(baseline, PER_ROUND));
   if (mode === 'subscriber-lean') AsyncInfo.configure({ sites: 'off', parents: 'sync' });
-  if (mode === 'subscriber-debugger' || mode === 'subscriber-inspector') AsyncInfo.configure({ sites: 'frame', parents: 'async' });
-  if (mode === 'subscriber-inspector') {
+  // The extension's defaults: sites within the default budget; `-all`: every op's site (siteBudget 100).
+  if (mode.startsWith('subscriber-debugger') || mode.startsWith('subscriber-inspector')) {
+    AsyncInfo.configure({ sites: 'frame', parents: 'async', siteBudget: mode.endsWith('-all') ? 100 : undefined });
+  }
+  if (mode.startsWith('subscriber-inspector')) {
     // As in a VS Code debug session: an inspector open with Runtime enabled (js-debug enables it).
     const inspector = require('node:inspector') as typeof import('node:inspector');
     inspector.open(0, '127.0.0.1', false);

@@ -138,15 +138,16 @@ describe('debug sessions over their life', function () {
     assert.match(errors[0], /Could not close "probeWaits" #\d+: it is still running; cancel it first/);
   });
 
-  it('the launch config\'s own NODE_OPTIONS and ASYNCINFO_SITES are kept', async () => {
+  it('the launch config\'s own NODE_OPTIONS and ASYNCINFO_SITES are kept; the site budget setting is passed', async () => {
     const a = await extensionApi();
     const before = new Set(a.store.processes().map((p) => p.key));
     const session = await startProbe('probe env', { NODE_OPTIONS: '--max-old-space-size=300', ASYNCINFO_SITES: 'async' });
     stopLater(session);
     const p = await until(() => a.store.processes().find((x) => !before.has(x.key) && isProbe(x) && opNamed(a, x.key, /^env /)), 'the program');
     // --max-old-space-size=300 gives a heap limit of about 350 MB (young generation included).
-    const [, sites, heapMb] = /^env sites=(\w+) heapMb=(\d+)$/.exec(opNamed(a, p.key, /^env /)!.name)!;
+    const [, sites, siteBudget, heapMb] = /^env sites=(\w+) siteBudget=(\S+) heapMb=(\d+)$/.exec(opNamed(a, p.key, /^env /)!.name)!;
     assert.equal(sites, 'async');
+    assert.equal(siteBudget, '2', 'asyncOperations.creationSiteBudget (default 2) sets ASYNCINFO_SITE_BUDGET');
     assert.ok(Number(heapMb) < 500, `heap limit ${heapMb} MB`);
   });
 

@@ -108,7 +108,7 @@ describe('edge cases: settings', () => {
     for (const value of ['', ' ', 'lots', '-1', '2.5']) {
       const settings = await runInChild(() => (globalThis as unknown as Record<symbol, { settings: unknown }>)[Symbol.for('asyncinfo.hub.v1')].settings,
         { env: { ASYNCINFO_RETAIN: value, ASYNCINFO_SITES: 'everything', ASYNCINFO_PARENTS: 'maybe' } });
-      assert.deepStrictEqual(settings, { sites: 'off', parents: 'async', retainTerminal: 1000 }, JSON.stringify(value));
+      assert.deepStrictEqual(settings, { sites: 'off', siteBudget: 2, parents: 'async', retainTerminal: 1000 }, JSON.stringify(value));
     }
   });
 

@@ -1,0 +1,88 @@
+// Creation sites within a budget of the program's time: every op gets its site while the program
+// makes ops at a pace people debug at, and a program that makes them flat out pays at most its
+// budget for them (the rest go without a site) instead of most of each op's cost.
+import * as assert from 'assert';
+import { runInChild } from './support';
+
+/** In a fresh process (a fresh budget): ops made flat out for `ms`, and which of them got a site. */
+function flatOut(ms: number, budget: number | undefined): Promise<{ ops: number; withSite: number; firstWithout: number; siteMs: number; totalMs: number }> {
+  return runInChild(async (rt) => {
+    const dc: typeof import('node:diagnostics_channel') = require('node:diagnostics_channel');
+    const budgetArg = Number(process.env.BUDGET);
+    rt.AsyncInfo.configure(Number.isNaN(budgetArg) ? { sites: 'frame' } : { sites: 'frame', siteBudget: budgetArg });
+    let ops = 0;
+    let withSite = 0;
+    let firstWithout = -1;
+    dc.subscribe(rt.LIFECYCLE_CHANNEL, (m: unknown) => {
+      const msg = m as { type: string; site: string | null };
+      if (msg.type !== 'created') return;
+      if (msg.site !== null) withSite++;
+      else if (firstWithout === -1) firstWithout = ops;
+      ops++;
+    });
+    const { performance } = require('node:perf_hooks');
+    const start = performance.now();
+    const until = start + Number(process.env.MS);
+    while (performance.now() < until) {
+      for (let i = 0; i < 100; i++) {
+        const op = rt.AsyncInfo.runAction(async () => undefined);
+        await op;
+        op.close();
+      }
+    }
+    // What a site costs here, to tell how much of the run went to sites.
+    const holder: { stack?: unknown } = {};
+    const t0 = performance.now();
+    for (let i = 0; i < 1000; i++) { Error.stackTraceLimit = 1; Error.captureStackTrace(holder); void holder.stack; }
+    const siteMs = (performance.now() - t0) / 1000;
+    return { ops, withSite, firstWithout, siteMs, totalMs: performance.now() - start };
+  }, { env: { MS: String(ms), BUDGET: budget === undefined ? 'default' : String(budget) } });
+}
+
+describe('creation site budget', () => {
+  it('a burst of ops at start all get their sites', async () => {
+    const r = await flatOut(20, undefined);
+    assert.ok(r.ops > 100, `${r.ops} ops`);
+    assert.strictEqual(r.firstWithout, -1, `op ${r.firstWithout} of ${r.ops} had no site`);
+  });
+
+  it('ops made flat out for 1.5 s: sites take about the default 2% of the time, the rest have none', async () => {
+    const r = await flatOut(1500, undefined);
+    assert.ok(r.firstWithout > 100, `the first ${r.firstWithout} ops had sites`);
+    assert.ok(r.withSite < r.ops, `${r.withSite} of ${r.ops} had sites`);
+    // 50 ms at start, then 2% of 1.5 s: about 80 ms of captures. Generous bounds: the machine is shared.
+    const siteShare = (r.withSite * r.siteMs) / r.totalMs;
+    assert.ok(siteShare < 0.25, `sites took about ${(siteShare * 100).toFixed(1)}% of the run (${r.withSite} of ${r.ops} ops)`);
+  });
+
+  it('siteBudget 100 captures every site', async () => {
+    const r = await flatOut(300, 100);
+    assert.ok(r.ops > 1000, `${r.ops} ops`);
+    assert.strictEqual(r.withSite, r.ops);
+  });
+
+  it('ASYNCINFO_SITE_BUDGET sets it; a value out of (0, 100] means the default', async () => {
+    const read = (value: string) => runInChild(() => (globalThis as unknown as Record<symbol, { settings: { siteBudget: number } }>)[Symbol.for('asyncinfo.hub.v1')].settings.siteBudget,
+      { env: { ASYNCINFO_SITE_BUDGET: value } });
+    assert.strictEqual(await read('100'), 100);
+    assert.strictEqual(await read(' 0.5 '), 0.5);
+    for (const value of ['', '0', '-1', '101', 'lots', 'Infinity']) assert.strictEqual(await read(value), 2, JSON.stringify(value));
+  });
+
+  it('configure refuses a budget out of (0, 100] and keeps the one it had', async () => {
+    const result = await runInChild((rt) => {
+      const settings = (globalThis as unknown as Record<symbol, { settings: { siteBudget: number } }>)[Symbol.for('asyncinfo.hub.v1')].settings;
+      rt.AsyncInfo.configure({ siteBudget: 10 });
+      const refused = [0, -1, 101, NaN, '5'].map((value) => {
+        try {
+          rt.AsyncInfo.configure({ siteBudget: value as number });
+          return 'accepted';
+        } catch (error) {
+          return error instanceof TypeError ? 'TypeError' : String(error);
+        }
+      });
+      return { refused, budget: settings.siteBudget };
+    });
+    assert.deepStrictEqual(result, { refused: ['TypeError', 'TypeError', 'TypeError', 'TypeError', 'TypeError'], budget: 10 });
+  });
+});
