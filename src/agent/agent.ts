@@ -33,8 +33,10 @@ export const FLUSH_BYTES = 64 * 1024;
  * Writes at most this often while events keep coming: each write is a system call and a wakeup
  * of the client, which cost more than the events themselves when every turn of the loop has a few
  * (an HTTP server with Node's own work observed). Events after a quiet spell go out that turn.
+ * 16 ms rather than 4 took about a tenth off the program's CPU in the bench's soak (a server-like
+ * program doing 8,300 ops a second); the view coalesces changes over 250 ms anyway.
  */
-export const FLUSH_INTERVAL_MS = 4;
+export const FLUSH_INTERVAL_MS = 16;
 /** How often a stuck write makes the agent check whether it alone keeps the program alive. */
 const STUCK_CHECK_MS = 500;
 

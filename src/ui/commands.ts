@@ -11,7 +11,7 @@ import { plain } from './untrusted';
 import { formatFilter, OP_STATUSES, parseFilter } from './filterInput';
 import type { OperationsFeed } from '../session/operationsFeed';
 import type { OperationsTree, SortOrder, TreeElement } from './operationsTree';
-import { siteLocation } from './presentation';
+import { siteLocation, siteText } from './presentation';
 
 /** The view's choices as saved between reloads (per workspace). */
 interface SavedViewState {
@@ -140,7 +140,7 @@ export function registerViewCommands(
       const found = opOf(e);
       const location = found?.op.site ? siteLocation(found.op.site) : undefined;
       if (!location) {
-        if (found) void vscode.window.showInformationMessage(`No source location for operation #${found.op.id} (${found.op.site ? plain(found.op.site) : 'site not captured'}).`);
+        if (found) void vscode.window.showInformationMessage(`No source location for operation #${found.op.id}: its creation site is ${found.op.site ? plain(found.op.site) : siteText(found.op)}.`);
         return;
       }
       try {

@@ -126,6 +126,13 @@ function clockTime(process: ProcessView, t: number | undefined): string {
   return new Date(process.hello.timeOrigin + t / 1000).toISOString().replace('T', ' ').replace('Z', '');
 }
 
+/** The op's creation site, or why it has none. */
+export function siteText(op: OpView): string {
+  if (op.site) return op.site;
+  if (op.source === 'node') return "none (Node's own work)";
+  return 'not captured (creation sites are off, or the program made operations faster than their time budget allows)';
+}
+
 export function opTooltip(op: OpView, process: ProcessView): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.appendMarkdown(`**${escape(op.name)}** \`#${op.id}\`\n\n`);
@@ -136,7 +143,7 @@ export function opTooltip(op: OpView, process: ProcessView): vscode.MarkdownStri
     ['Created', clockTime(process, op.createdT)],
     ['Ended', clockTime(process, op.endT)],
     ['Running for', op.endT === undefined && !op.closed && !op.released && process.connected ? formatDuration(processNow(process) - op.createdT) : '-'],
-    ['Creation site', op.site ?? 'not captured'],
+    ['Creation site', siteText(op)],
   ];
   if (op.parent !== null) rows.push(['Parent', `#${op.parent}`]);
   rows.push(['Source', op.source ?? 'runtime']);
