@@ -134,18 +134,37 @@ export class LineBatch {
   /** A JSON number as JSON.stringify prints it: digits for the safe non-negative integers (ids and times). */
   private number(n: number): void {
     if (n >= 0 && n <= Number.MAX_SAFE_INTEGER && Math.floor(n) === n) {
-      let digits = 1;
-      for (let m = n; m >= 10; m = Math.floor(m / 10)) digits++;
-      const chunk = this.chunk;
-      let p = (this.pos += digits);
-      do {
-        const q = Math.floor(n / 10);
-        chunk[--p] = 48 + (n - q * 10);
-        n = q;
-      } while (n > 0);
+      // In int32 halves: V8 divides an int32 by 10 with a multiply, a double by 10 with a division.
+      if (n < 1e8) return this.digits(n | 0);
+      const high = Math.floor(n / 1e8); // below 1e8 too, as n is a safe integer
+      this.digits(high | 0);
+      this.eightDigits((n - high * 1e8) | 0);
       return;
     }
     this.pos += this.chunk.write(String(n), this.pos, 'latin1');
+  }
+
+  /** `n`: an int32 from 0 to 99,999,999. */
+  private digits(n: number): void {
+    const count = n < 1e4 ? (n < 100 ? (n < 10 ? 1 : 2) : n < 1000 ? 3 : 4) : n < 1e6 ? (n < 1e5 ? 5 : 6) : n < 1e7 ? 7 : 8;
+    const chunk = this.chunk;
+    let p = (this.pos += count);
+    do {
+      const q = (n / 10) | 0;
+      chunk[--p] = 48 + n - q * 10;
+      n = q;
+    } while (n > 0);
+  }
+
+  /** `n`: an int32 from 0 to 99,999,999, zero-padded to eight digits. */
+  private eightDigits(n: number): void {
+    const chunk = this.chunk;
+    let p = (this.pos += 8);
+    for (let i = 0; i < 8; i++) {
+      const q = (n / 10) | 0;
+      chunk[--p] = 48 + n - q * 10;
+      n = q;
+    }
   }
 
   /** The UTF-8 bytes of a string's JSON text: kept for strings that repeat (names, sites), within a bound. */

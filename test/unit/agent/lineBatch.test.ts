@@ -8,7 +8,7 @@ import type { AgentMessage } from '../../../src/protocol/messages';
 
 const expected = (messages: AgentMessage[]): Buffer => Buffer.from(messages.map(encodeLine).join(''), 'utf8');
 
-const numbers = [0, -0, 7, 10, 99, 100, 4294967295, 4294967296, 2 ** 53 - 1, 2 ** 53, 1e21, 12.5, -3, 0.1 + 0.2, 1e-7];
+const numbers = [0, -0, 7, 10, 99, 100, 99_999_999, 1e8, 1e8 + 1, 1_234_567_800_000_001, 1e15 + 7, 4294967295, 4294967296, 2 ** 53 - 1, 2 ** 53, 1e21, 12.5, -3, 0.1 + 0.2, 1e-7];
 const names = ['', 'fetchUser', 'é ü 漢字 🎉', 'quote " backslash \\ newline \n tab \t', '\u0000\u001f\u007f', '\ud800 lone', 'x'.repeat(600)];
 
 function cases(): AgentMessage[] {
