@@ -2,7 +2,8 @@
 // memory hostage. A WeakRef costs about 0.6 us to make (more than a whole op), so an op enters
 // the ring strongly and is turned into a WeakRef at the end of the event-loop turn, and only if
 // it is still among the newest `limit` then: a burst of a million ops makes at most `limit`
-// WeakRefs, and an op the program drops is collectable one turn after it ended.
+// WeakRefs, and an op the program drops is collectable one turn after it ended. One nobody wants
+// any more by then (closed) just leaves.
 // Finding an item by key (a debugger's close) uses an index from key to slot that is brought up
 // to date only when asked: adding an op costs one array write, and a Map is paid for only by
 // programs somebody sends commands to.
@@ -21,7 +22,12 @@ export class RetainedRing<T extends object> {
   private strong = 0;
   private weakenScheduled = false;
 
-  constructor(private readonly limitNow: () => number, private readonly keyOf: (item: T) => number) {}
+  constructor(
+    private readonly limitNow: () => number,
+    private readonly keyOf: (item: T) => number,
+    /** False for an item nobody will ask for any more (a closed op): it leaves instead of being weakened. */
+    private readonly wanted: (item: T) => boolean = () => true,
+  ) {}
 
   add(item: T): void {
     const limit = this.limitNow();
@@ -92,7 +98,7 @@ export class RetainedRing<T extends object> {
     for (let j = 1; j <= this.strong; j++) {
       const i = (end - j + n) % n;
       const slot = slots[i];
-      if (slot !== undefined && !(slot instanceof WeakRef)) slots[i] = new WeakRef(slot);
+      if (slot !== undefined && !(slot instanceof WeakRef)) slots[i] = this.wanted(slot) ? new WeakRef(slot) : undefined;
     }
     this.strong = 0;
   };
