@@ -42,6 +42,8 @@ const STUCK_CHECK_MS = 500;
 
 export interface AgentStats {
   connections: number;
+  /** Bytes of events not yet handed to the receivers (the batch waiting for its flush). */
+  batchBytes: number;
   /** Bytes held for receivers now, and the most ever held by one receiver. */
   bufferedBytes: number;
   maxBufferedBytes: number;
@@ -99,6 +101,7 @@ export class Agent implements ConnectionHost {
     const all = this.allOutboxes();
     return {
       connections: this.connections.length,
+      batchBytes: this.batch.length,
       bufferedBytes: all.reduce((sum, o) => sum + o.bufferedBytes, 0),
       maxBufferedBytes: Math.max(this.retired.maxBufferedBytes, ...all.map((o) => o.maxBufferedBytes)),
       dropped: this.retired.dropped + all.reduce((sum, o) => sum + o.totalDropped, 0),
@@ -114,7 +117,7 @@ export class Agent implements ConnectionHost {
     if (m.type === 'created' && isAfter(m.id, this.lastId)) this.lastId = m.id;
     if (this.receivers.length === 0) return; // subscribed anyway: the runtime then keeps ended ops for late joiners
     try {
-      if (m.type === 'closed' && !this.receivers.every((r) => r.knowledge.knows(m.id))) return this.closedForSome(m);
+      if (m.type === 'closed' && !this.allKnow(m.id)) return this.closedForSome(m);
       this.batch.add(m);
       this.eventCount++;
       if (this.batch.length >= FLUSH_BYTES) this.flush();
@@ -129,6 +132,12 @@ export class Agent implements ConnectionHost {
       // an event the codec cannot encode is lost, never thrown into the program
     }
   };
+
+  /** Whether every receiver was told of the op (a loop: this runs for every `closed`). */
+  private allKnow(id: number): boolean {
+    for (const r of this.receivers) if (!r.knowledge.knows(id)) return false;
+    return true;
+  }
 
   /** `closed` for an op some receivers never heard of (it left the runtime's tracking before they joined). */
   private closedForSome(m: LifecycleMessage): void {

@@ -28,6 +28,8 @@ async function runWithClient<T>(scenario: string | string[], env: Record<string,
     child.stdout.on('data', (d) => (out += d));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     if (code !== 0) throw new Error(`${args.join(' ')} exited with ${code}`);
+    // The program's exit can be seen before the client has read the kernel's last bytes: count them all.
+    await client.ended(5000);
     return { result: JSON.parse(out.trim().split('\n').pop()!) as T, lines: client.lines, firstAt: client.firstAt, lastAt: client.lastAt };
   } finally {
     client.close();

@@ -30,6 +30,7 @@ async function trial(env: Record<string, string> | undefined): Promise<Trial> {
     child.stdout.on('data', (d) => (out += d));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     if (code !== 0) throw new Error(`nodeScenarios exited with ${code}`);
+    await client.ended(5000); // every line read, not only those read before the exit was seen
     const result = JSON.parse(out.trim().split('\n').pop()!) as { ns: number; cpuNs: number };
     return { ns: result.ns, cpuNs: result.cpuNs, lines: client.lines };
   } finally {

@@ -12,14 +12,14 @@ import { median } from './stats';
 
 const { AsyncInfo }: typeof Runtime = require(path.resolve(__dirname, '../../../dist/runtime.js'));
 
-interface AgentStats { connections: number; bufferedBytes: number; maxBufferedBytes: number; dropped: number; events: number }
+interface AgentStats { connections: number; batchBytes: number; bufferedBytes: number; maxBufferedBytes: number; dropped: number; events: number }
 const bare = process.argv[2] === 'lifecycle-bare';
 const unobserved = process.argv[2] === 'soak' && !(Symbol.for('asyncinfo.agent.v1') in globalThis);
 if (bare) dc.subscribe('asyncinfo:lifecycle', () => {});
 function agentStats(): AgentStats {
   const agent = (globalThis as unknown as Record<symbol, { stats(): AgentStats } | undefined>)[Symbol.for('asyncinfo.agent.v1')];
   if (agent) return agent.stats();
-  if (bare || unobserved) return { connections: 1, bufferedBytes: 0, maxBufferedBytes: 0, dropped: 0, events: 0 };
+  if (bare || unobserved) return { connections: 1, batchBytes: 0, bufferedBytes: 0, maxBufferedBytes: 0, dropped: 0, events: 0 };
   throw new Error('the agent is not loaded');
 }
 
@@ -31,10 +31,11 @@ async function connected(): Promise<void> {
   await tick();
 }
 
-/** Until the agent has handed everything to the kernel (the client reads it meanwhile). */
+/** Until the agent has handed everything to the kernel (the client reads it meanwhile): its
+ *  batch flushed, and every write done. */
 async function drained(): Promise<void> {
   await new Promise<void>((resolve) => setImmediate(resolve));
-  while (agentStats().bufferedBytes > 0) await tick();
+  for (let s = agentStats(); s.batchBytes > 0 || s.bufferedBytes > 0; s = agentStats()) await tick();
 }
 
 /**

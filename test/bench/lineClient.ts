@@ -13,6 +13,8 @@ export interface LineClient {
   /** When the first and the latest data arrived (performance.now()), 0 before any. */
   readonly firstAt: number;
   readonly lastAt: number;
+  /** Resolves once every connection so far has ended (its program exited), or after `ms`. */
+  ended(ms: number): Promise<void>;
   close(): void;
 }
 
@@ -21,7 +23,11 @@ export async function listenForAgent(onMessage?: (message: { type: string }, soc
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asyncinfo-bench-'));
   const address = path.join(dir, 'client.sock');
   const state = { lines: 0, firstAt: 0, lastAt: 0 };
+  const open = new Set<Promise<void>>();
   const server = net.createServer((socket) => {
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    open.add(closed);
+    void closed.then(() => open.delete(closed));
     let partial = '';
     socket.setEncoding('utf8');
     socket.on('data', (text: string) => {
@@ -43,6 +49,12 @@ export async function listenForAgent(onMessage?: (message: { type: string }, soc
     get lines() { return state.lines; },
     get firstAt() { return state.firstAt; },
     get lastAt() { return state.lastAt; },
+    async ended(ms: number) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); });
+      await Promise.race([Promise.all(open), timeout]);
+      clearTimeout(timer);
+    },
     close() {
       server.close();
       fs.rmSync(dir, { recursive: true, force: true });
