@@ -17,6 +17,7 @@ import type { AgentConfig } from './config';
 import { MAX_ID, reply, replyMany } from './commands';
 import { Connection, guard, type Command, type ConnectionHost } from './connection';
 import { debugLog, describeError } from './debugLog';
+import { EXIT_DEADLINE_MS } from './exitWrite';
 import { writeNewFile } from './files';
 import { onlyAgentKeepsAlive } from './idle';
 import { isAfter, Knowledge } from './knowledge';
@@ -354,13 +355,9 @@ export class Agent implements ConnectionHost {
   private atExit(): void {
     this.flush();
     this.trace?.flushSync();
-    // A socket write tries the kernel synchronously first: the tail reaches a client that keeps up.
-    for (const connection of this.connections) {
-      if (!connection.outbox.writing) {
-        const rest = connection.outbox.takeRest();
-        if (rest.length > 0) connection.socket.write(rest);
-      }
-    }
+    // The loop never runs again: what each client has not got yet goes out now (see exitWrite.ts).
+    const deadline = Date.now() + EXIT_DEADLINE_MS;
+    for (const connection of this.connections) connection.finishAtExit(deadline);
     if (this.listenPath !== undefined) {
       try {
         fs.unlinkSync(this.listenPath);

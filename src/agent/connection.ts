@@ -7,6 +7,7 @@ import { LineSplitter } from '../protocol/lineSplitter';
 import { MAX_LINE_BYTES } from '../protocol/messages';
 import { badRequest, parseRequest, reply, type ClientRequest } from './commands';
 import { AUTH_TIMEOUT_MS, MAX_BYTES_BEFORE_AUTH } from './limits';
+import { rawSocket, writeBeforeExit } from './exitWrite';
 import { Outbox } from './outbox';
 import { ownSetTimeout } from './ownTimers';
 
@@ -51,6 +52,26 @@ export class Connection {
 
   get isAdmitted(): boolean {
     return this.admitted;
+  }
+
+  /**
+   * At process exit: what this client has not got yet, written before the process ends while the
+   * client keeps reading (Unix sockets); elsewhere, one last write the kernel may take whole.
+   */
+  finishAtExit(deadline: number): void {
+    const socket = this.socket;
+    if (socket.destroyed) return;
+    const raw = rawSocket(socket);
+    if (raw === undefined) {
+      if (this.outbox.writing) return;
+      const rest = this.outbox.takeRest();
+      if (rest.length > 0) socket.write(rest);
+      return;
+    }
+    const unsent = this.outbox.takeUnsent(raw.unsent);
+    if (unsent.length === 0) return;
+    writeBeforeExit(raw.fd, unsent, deadline);
+    socket.destroy(); // the handle's own copy of the in-flight tail must not follow ours
   }
 
   start(): void {

@@ -21,6 +21,8 @@ export class Outbox {
   private queue: Buffer[] = [];
   private queuedBytes = 0;
   private inFlightBytes = 0;
+  /** The write in flight (until written: its tail may still be queued below Node at exit). */
+  private inFlight: Buffer | undefined;
   private droppedCount = 0;
   private closed = false;
   /** The queue holds text that must arrive (snapshot, replies), not only live events. */
@@ -99,6 +101,20 @@ export class Outbox {
     return bytes;
   }
 
+  /**
+   * At process exit, for one last synchronous write: the last `unsentOfInFlight` bytes of the write
+   * in flight (what the socket has not handed to the kernel yet), the queue, and how many events were
+   * dropped after it. Nothing more is written through the outbox.
+   */
+  takeUnsent(unsentOfInFlight: number): Buffer {
+    const inFlight = this.inFlight;
+    const tail = inFlight !== undefined && unsentOfInFlight > 0 ? inFlight.subarray(Math.max(0, inFlight.length - unsentOfInFlight)) : undefined;
+    const rest = this.takeRest();
+    this.close();
+    if (tail === undefined || tail.length === 0) return rest;
+    return rest.length === 0 ? tail : Buffer.concat([tail, rest]);
+  }
+
   /** At process exit: the queue, and how many events were dropped after it, for one last write. */
   takeRest(): Buffer {
     const queued = this.takeQueued();
@@ -120,6 +136,7 @@ export class Outbox {
       this.onIdle(false);
     }
     this.inFlightBytes = bytes.length;
+    this.inFlight = bytes;
     this.track();
     this.write(bytes, (error) => this.written(error), live);
   }
@@ -127,6 +144,7 @@ export class Outbox {
   private written(error: unknown): void {
     this.writtenBytes += this.inFlightBytes;
     this.inFlightBytes = 0;
+    this.inFlight = undefined;
     this.writesDone++;
     if (error !== undefined && error !== null) this.close();
     if (this.closed) return this.idle();

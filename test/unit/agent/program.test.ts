@@ -40,6 +40,25 @@ describe('agent and the program', () => {
     assert.ok(client.messages.some((m) => m.type === 'closed' && m.id === 3), client.raw);
   });
 
+  it('process.exit() while the client is still catching up: it gets every event the program made, not only what the kernel held', async () => {
+    const server = await scope.server({ path: scope.file('c.sock') });
+    const program = await scope.program({ ASYNCINFO_CHANNEL: server.address });
+    const client = await server.nextClient();
+    await client.waitForType('snapshotEnd');
+    client.socket.pause();
+    // About 400 KB of events, then process.exit(): twice what the kernel holds for a socket here,
+    // within the agent's bound. The client reads again 300 ms later, while the program exits.
+    const n = 1000;
+    program.call('burstThenExit', { n, value: 'p'.repeat(100) }).catch(() => {});
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    client.socket.resume();
+    assert.strictEqual(await program.exited, 0);
+    await client.waitClosed();
+    const closed = client.messages.filter((m) => m.type === 'closed').length;
+    assert.strictEqual(closed, n, `${closed} of ${n} ops' last events arrived`);
+    assert.ok(!client.messages.some((m) => m.type === 'dropped'), 'nothing was dropped');
+  });
+
   it('exits on its own while a client is connected and has stopped reading', async () => {
     const server = await scope.server({ path: scope.file('c.sock') });
     const program = await scope.program({ ASYNCINFO_CHANNEL: server.address });
