@@ -62,7 +62,8 @@ export class Connection {
     const socket = this.socket;
     if (socket.destroyed) return;
     const raw = rawSocket(socket);
-    if (raw === undefined) {
+    // More unsent than our write in flight: bytes we cannot place; the socket's own way, then.
+    if (raw === undefined || raw.unsent > this.outbox.inFlightLength) {
       if (this.outbox.writing) return;
       const rest = this.outbox.takeRest();
       if (rest.length > 0) socket.write(rest);

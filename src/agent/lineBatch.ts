@@ -7,9 +7,10 @@ import { OP_KINDS, type AgentMessage } from '../protocol/messages';
 
 /** Bytes of a chunk: lines are written into it until full, so one allocation serves many batches. */
 const CHUNK_BYTES = 128 * 1024;
-/** Names and sites whose JSON bytes are kept, and the longest kept: they repeat across ops. */
-const MAX_CACHED = 1024;
-const MAX_CACHED_CHARS = 512;
+/** Names and sites whose JSON bytes are kept, and the longest kept: they repeat across ops (at most
+ *  about 400 KB, in the worst case of every one 256 characters that each take 3 bytes). */
+const MAX_CACHED = 512;
+const MAX_CACHED_CHARS = 256;
 
 const ascii = (text: string): Uint8Array => Buffer.from(text, 'latin1');
 const TERMINAL_HEADS: Record<string, Uint8Array> = {
@@ -24,8 +25,9 @@ const PARENT = ascii(',"parent":');
 const SITE = ascii(',"site":');
 const NULL = ascii('null');
 const END = ascii('}\n');
-/** Room a fast line needs besides its name and site: its fixed text and two numbers of 16+ digits. */
-const FAST_LINE_BYTES = 160;
+/** Room a fast line needs besides its name and site: its fixed text (about 110 bytes at most) and
+ *  three numbers as long as JavaScript prints them (24 characters, as in -2.2250738585072014e-308). */
+const FAST_LINE_BYTES = 200;
 
 export class LineBatch {
   private chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES);

@@ -3,10 +3,10 @@
 // receiver that reads slowly costs the program dropped events, never memory or time.
 
 /**
- * Most bytes of live events held for one receiver, the write in flight included. Past it, events are dropped and counted until the
- * receiver has caught up; then `dropped` says how many. Snapshot, replies and `dropped` itself are
- * never dropped (the snapshot is bounded by the ops the runtime tracks, replies by reading no more
- * commands while the receiver is behind).
+ * Most bytes of live events held for one receiver, the write in flight included. Past it, events
+ * are dropped and counted until the receiver has caught up; then `dropped` says how many.
+ * Snapshot, replies and `dropped` itself are never dropped (the snapshot is bounded by the ops the
+ * runtime tracks, replies by reading no more commands while the receiver is behind).
  */
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
 
@@ -54,6 +54,11 @@ export class Outbox {
 
   get writing(): boolean {
     return this.inFlightBytes > 0;
+  }
+
+  /** Bytes of the write in flight (0: none). */
+  get inFlightLength(): number {
+    return this.inFlightBytes;
   }
 
   /** Live events (`count` of them, as UTF-8 lines): dropped when the receiver is behind. */
