@@ -39,8 +39,9 @@ export type SiteMode = (typeof SITE_MODES)[number];
 
 /**
  * Capturing a site is a V8 stack walk (1.5-5 µs, more under a debugger), the most an observed op
- * costs; past this share of the program's time, ops go without a site until the budget refills.
- * A program making a few thousand ops a second never reaches it; 100 captures every op's site.
+ * costs; past this share of the program's time, ops go without a site until the budget refills
+ * (but for the first op of each name). A program making a few thousand ops a second never reaches
+ * it; 100 captures every op's site.
  */
 export const DEFAULT_SITE_BUDGET = 2;
 

@@ -439,7 +439,7 @@ export class AsyncOp implements TrackedOp {
     // The innermost work running synchronously wins; across awaits, the async context knows.
     const parent = hub.current || (settings.parents === 'async' ? hub.context().getStore() : 0);
     m.parent = parent || null;
-    if (settings.sites !== 'off' && siteBudget.allows(m.t, settings.siteBudget)) {
+    if (settings.sites !== 'off' && (siteBudget.allows(m.t, settings.siteBudget) || siteBudget.firstOfName(this.name))) {
       const { site, stack } = captureSite(settings.sites, factory);
       m.site = site;
       m.stack = stack;

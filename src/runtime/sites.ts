@@ -47,13 +47,16 @@ export function captureSite(mode: SiteMode, below: Function): CreationSite {
   }
 }
 
-/** Capture time the budget holds when full: a burst at start (or after a quiet spell) gets every site. */
-const BURST_MICROS = 50_000;
+/** Capture time the budget holds when full: a burst at start (or after a quiet spell) gets every
+ *  site (about 12,000 ops made deep in a stack under a debugger, more elsewhere). */
+const BURST_MICROS = 200_000;
+/** Names whose first op after the budget ran out still got a site (bounded: then no more). */
+const MAX_NAMES = 1024;
 
 /**
  * A token bucket of capture time: it fills at `percent` of the time that passes, up to
- * {@link BURST_MICROS}, and each capture takes what it cost. While it is empty, ops get no site;
- * a program that makes a few thousand ops a second never empties it.
+ * {@link BURST_MICROS}, and each capture takes what it cost. While it is empty, ops get no site,
+ * but for the first op of each name; a program that makes a few thousand ops a second never empties it.
  */
 export class SiteBudget {
   private micros = BURST_MICROS;
@@ -70,6 +73,16 @@ export class SiteBudget {
     if (this.micros > 0) return true;
     this.skipped++;
     return false;
+  }
+
+  private readonly names = new Set<string>();
+
+  /** Whether an op over the budget may still have its site: the first of its name since the budget
+   *  first ran out (a program making one kind of op flat out still shows where each other kind comes from). */
+  firstOfName(name: string): boolean {
+    if (this.names.has(name) || this.names.size >= MAX_NAMES) return false;
+    this.names.add(name);
+    return true;
   }
 
   /** A capture that started at `since` (µs) ended at `now`. */
