@@ -55,35 +55,46 @@ describe('creation site budget', () => {
     assert.ok(siteShare < 0.4, `sites took about ${(siteShare * 100).toFixed(1)}% of the run (${r.withSite} of ${r.ops} ops)`);
   });
 
-  it('over the budget, the first op of each other name still gets its site; the next of that name does not', async () => {
+  it('over the budget, the first op of each other name still gets its site; the next ones of that name mostly do not', async () => {
+    // The bucket hovers around empty while ops come flat out: now and then one op gets a site as
+    // it refills (2% of 150 µs pays for one capture), so the test counts rather than pins one op.
     const result = await runInChild(async (rt) => {
       const dc: typeof import('node:diagnostics_channel') = require('node:diagnostics_channel');
       const { performance } = require('node:perf_hooks');
       rt.AsyncInfo.configure({ sites: 'frame' });
       const sites = new Map<number, string | null>();
+      let burstWithSite = 0;
+      let burstDone = false;
       dc.subscribe(rt.LIFECYCLE_CHANNEL, (m: unknown) => {
         const msg = m as { type: string; id: number; site: string | null };
-        if (msg.type === 'created') sites.set(msg.id, msg.site);
+        if (msg.type !== 'created') return;
+        if (burstDone) sites.set(msg.id, msg.site);
+        else if (msg.site !== null) burstWithSite++;
       });
-      let last = 0;
+      let burst = 0;
       const until = performance.now() + 2000; // past the 200 ms of captures a full budget holds
       while (performance.now() < until) {
         for (let i = 0; i < 100; i++) {
           const op = rt.AsyncInfo.runAction(async () => undefined);
-          last = op.id;
+          burst++;
           await op;
           op.close();
         }
       }
-      const first = rt.AsyncInfo.runAction(async () => undefined, { name: 'afterTheBurst' });
-      const second = rt.AsyncInfo.runAction(async () => undefined, { name: 'afterTheBurst' });
-      await first;
-      await second;
-      return { lastOfBurst: sites.get(last), first: sites.get(first.id), second: sites.get(second.id) };
+      // No pause here: the bucket refills at 2% of any time that passes.
+      burstDone = true;
+      const after = Array.from({ length: 21 }, () => rt.AsyncInfo.runAction(async () => undefined, { name: 'afterTheBurst' }));
+      await Promise.all(after);
+      return {
+        burst,
+        burstWithSite,
+        first: sites.get(after[0].id),
+        nextWithSite: after.slice(1).filter((op) => sites.get(op.id) !== null).length,
+      };
     });
-    assert.strictEqual(result.lastOfBurst, null, 'the budget was spent');
+    assert.ok(result.burstWithSite < result.burst / 2, `the budget was spent: ${result.burstWithSite} of ${result.burst} had sites`);
     assert.match(String(result.first), /:\d+:\d+$/);
-    assert.strictEqual(result.second, null);
+    assert.ok(result.nextWithSite <= 3, `${result.nextWithSite} of the next 20 of that name had sites`);
   });
 
   it('siteBudget 100 captures every site', async () => {
