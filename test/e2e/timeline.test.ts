@@ -10,9 +10,9 @@ import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { artifactsDir, fixturesDir } from '../harness/paths';
 import {
-  acceptFileDialog, commandPaletteHas, debugIntoView, expandRow, expandViewPane, hoverInlineAction, openRunAndDebug, stopDebugging, treeRow, treeRows, waitForRow, webviewFrame,
+  acceptFileDialog, commandPaletteHas, debugIntoView, expandRow, expandViewPane, hoverInlineAction, openRunAndDebug, runCommand, stopDebugging, treeRow, treeRows, viewPane, waitForRow, webviewFrame,
 } from '../harness/workbenchUi';
-import { useWorkbench } from './useWorkbench';
+import { printingErrors, useWorkbench } from './useWorkbench';
 
 interface Lane { id: number; text: string; status: string; x: number; y: number; w: number; h: number }
 
@@ -107,8 +107,21 @@ describe('Timeline (UI)', function () {
     dir = mkdtempSync(path.join(tmpdir(), 'asyncinfo-timeline-'));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
+  // A failed try must not leave the next one (or the next test) its session, rows or editors.
+  afterEach(async function () {
+    if (this.currentTest?.state === 'passed') return;
+    const { page } = workbench();
+    await page.keyboard.press('Escape');
+    if (await page.locator('.debug-toolbar').isVisible()) await stopDebugging(page).catch(() => undefined);
+    const leftover = treeRow(viewPane(page, 'Async Operations'), /session ended|exited|recording|trace/);
+    for (let i = 0; i < 5 && await leftover.count() > 0; i++) {
+      await hoverInlineAction(leftover.first(), 'Remove from View').then((action) => action.click()).catch(() => undefined);
+      await page.waitForTimeout(500);
+    }
+    await runCommand(page, 'View: Close All Editors').catch(() => undefined);
+  });
 
-  it('Show Timeline draws the live demo\'s ops as bars; a click on a bar reveals the op in the tree and opens its creation site; hidden and shown again, the page keeps its zoom', async () => {
+  it('Show Timeline draws the live demo\'s ops as bars; a click on a bar reveals the op in the tree and opens its creation site; hidden and shown again, the page keeps its zoom', printingErrors(async () => {
     const { page } = workbench();
     assert.equal(await commandPaletteHas(page, 'Async Operations: Show Timeline'), true);
     pane = await debugIntoView(page, 'Demo: live async operations');
@@ -156,9 +169,9 @@ describe('Timeline (UI)', function () {
     await tab.hover();
     await tab.locator('.action-label[aria-label^="Close"]').first().click();
     await tab.waitFor({ state: 'detached', timeout: 10_000 });
-  });
+  }));
 
-  it('an opened trace is drawn whole; a click on the timeline replays it to that moment in the tree, Next event steps, the title says the moment', async () => {
+  it('an opened trace is drawn whole; a click on the timeline replays it to that moment in the tree, Next event steps, the title says the moment', printingErrors(async () => {
     const { page } = workbench();
     const file = path.join(dir, 'replay.ndjson');
     writeTrace(file);
@@ -232,9 +245,9 @@ describe('Timeline (UI)', function () {
     await frame.locator('#whole').click();
     await waitForRow(pane, treeRow(pane, /^\s*3 finished\s*$/), 15_000);
     await waitFor('the view\'s title', title, (t) => !/replay/.test(t));
-  });
+  }));
 
-  it('a trace of 100,000 operations opens whole in the timeline and replays to a moment', async () => {
+  it('a trace of 100,000 operations opens whole in the timeline and replays to a moment', printingErrors(async () => {
     const { page } = workbench();
     const file = path.join(dir, 'large.ndjson');
     writeLargeTrace(file, 100_000);
@@ -274,7 +287,7 @@ describe('Timeline (UI)', function () {
     await treeRow(pane, /work 4\d{4}.*Started/).waitFor({ timeout: 30_000 });
     await waitFor('no op from after the moment', () => treeRow(pane, /work 99\d{3}/).count(), (n) => n === 0, 30_000);
     await workbench().screenshot('timeline-100k-replay');
-  });
+  }));
 });
 
 /** `count` ops, ten children under each op of the first tenth, each ending 2 ms after it began
