@@ -147,7 +147,7 @@ describe('debug sessions over their life', function () {
     // --max-old-space-size=300 gives a heap limit of about 350 MB (young generation included).
     const [, sites, siteBudget, heapMb] = /^env sites=(\w+) siteBudget=(\S+) heapMb=(\d+)$/.exec(opNamed(a, p.key, /^env /)!.name)!;
     assert.equal(sites, 'async');
-    assert.equal(siteBudget, '100', 'asyncOperations.creationSiteBudget (default 100) sets ASYNCINFO_SITE_BUDGET');
+    assert.equal(siteBudget, '2', 'asyncOperations.creationSiteBudget (default 2) sets ASYNCINFO_SITE_BUDGET');
     assert.ok(Number(heapMb) < 500, `heap limit ${heapMb} MB`);
   });
 
