@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { artifactsDir, fixturesDir } from '../harness/paths';
 import {
-  acceptFileDialog, commandPaletteHas, debugIntoView, expandRow, expandViewPane, hoverInlineAction, openRunAndDebug, runCommand, stopDebugging, treeRow, treeRows, viewPane, waitForRow, webviewFrame,
+  acceptFileDialog, commandPaletteHas, debugIntoView, expandRow, expandViewPane, hoverInlineAction, openRunAndDebug, quickPick, runCommand, stopDebugging, treeRow, treeRows, viewPane, waitForRow, webviewFrame,
 } from '../harness/workbenchUi';
 import { printingErrors, useWorkbench } from './useWorkbench';
 
@@ -54,31 +54,6 @@ async function waitFor<T>(what: string, read: () => Promise<T>, ok: (value: T) =
     value = await read();
   }
   return value;
-}
-
-/** Types into the quick input (F1) and accepts the row that says `pick`. Starts again if the
- *  input did not open or closed before it was used: a key can land while focus moves between the
- *  workbench and a webview, and a webview taking focus closes the input. */
-async function quickPick(page: Page, text: string, pick: string | RegExp): Promise<void> {
-  const input = page.locator('.quick-input-widget input');
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: pick }).first();
-  for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('F1');
-    const typed = await input.waitFor({ state: 'visible', timeout: 3_000 })
-      .then(() => input.fill(text, { timeout: 3_000 }))
-      .then(() => row.waitFor({ timeout: 10_000 }))
-      .then(() => true, () => false);
-    if (typed && await input.isVisible()) break;
-    if (attempt >= 5) throw new Error(`the quick input did not take "${text}" in five tries`);
-    await page.locator('.part.sidebar .composite.title').first().click(); // focus back on the workbench
-    await page.keyboard.press('Escape');
-  }
-  await page.keyboard.press('Enter');
-}
-
-/** Runs a command from the palette. */
-async function command(page: Page, title: string): Promise<void> {
-  await quickPick(page, `>${title}`, title);
 }
 
 /** A recorded run of five ops (times in µs): each status, a child, progress and a cancel request,
@@ -136,7 +111,7 @@ describe('Timeline (UI)', function () {
     pane = await debugIntoView(page, 'Demo: live async operations');
     await treeRow(pane, /waitForShutdown.*Started/).waitFor({ timeout: 30_000 });
 
-    await command(page, 'Async Operations: Show Timeline');
+    await runCommand(page, 'Async Operations: Show Timeline');
     const frame = await webviewFrame(page, '#canvas');
     // Bars for the demo's ops, live: pending and finished ones, more as the demo runs.
     await waitFor('lanes of the live demo', () => lanes(frame), (l) => l.some((lane) => /waitForShutdown/.test(lane.text)) && l.some((lane) => lane.status !== 'Started'));
@@ -189,7 +164,7 @@ describe('Timeline (UI)', function () {
     await page.keyboard.press('Escape'); // whatever the last test left open
     assert.equal(await commandPaletteHas(page, 'Async Operations: Open Trace...'), true);
     await openRunAndDebug(page);
-    await command(page, 'Async Operations: Open Trace...');
+    await runCommand(page, 'Async Operations: Open Trace...');
     await acceptFileDialog(page, file);
     pane = await expandViewPane(page, 'Async Operations');
     // The live demo of the test before holds thousands of rows above the trace's, and the tree
@@ -272,7 +247,7 @@ describe('Timeline (UI)', function () {
     await page.locator('.part.sidebar .composite.title').first().click();
     assert.equal(await commandPaletteHas(page, 'Async Operations: Open Trace...'), true);
     await openRunAndDebug(page);
-    await command(page, 'Async Operations: Open Trace...');
+    await runCommand(page, 'Async Operations: Open Trace...');
     await acceptFileDialog(page, file);
     pane = await expandViewPane(page, 'Async Operations');
     const processRow = treeRow(pane, /large\.js.*recording/);

@@ -100,15 +100,30 @@ export async function stopDebugging(page: Page): Promise<void> {
 /** Runs a command by its palette title, e.g. 'Developer: Reload Window'. */
 export async function runCommand(page: Page, title: string): Promise<void> {
   await focusWorkbench(page);
-  await page.keyboard.press('F1');
+  await quickPick(page, `>${title}`, title);
+}
+
+/** Types into the quick input (F1) and accepts the row that says `pick`. Starts again if the
+ *  input did not open or closed before it was used: a key can land while focus moves between the
+ *  workbench and a webview, and a webview taking focus closes the input. */
+export async function quickPick(page: Page, text: string, pick: string | RegExp): Promise<void> {
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: pick }).first();
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    const typed = await input.waitFor({ state: 'visible', timeout: 3_000 })
+      .then(() => input.fill(text, { timeout: 3_000 }))
+      .then(() => row.waitFor({ timeout: 10_000 }))
+      .then(() => true, () => false);
+    if (typed && await input.isVisible()) break;
+    if (attempt >= 5) throw new Error(`the quick input did not take "${text}" in five tries`);
+    // Focus back on the workbench (the sidebar's title, where there is one).
+    await page.locator('.part.sidebar .composite.title').first().click({ timeout: 2_000 }).catch(() => undefined);
+    await page.keyboard.press('Escape');
+  }
   await page.keyboard.press('Enter');
 }
 
-/** Waits for the workbench; key bindings are handled at the window, so focus stays put. */
 async function focusWorkbench(page: Page): Promise<void> {
   await page.locator('.monaco-workbench').waitFor();
 }
