@@ -17,8 +17,14 @@ import {
 const TICK_MS = 1000;
 /** A row whose tooltip was just resolved is under the pointer: the clock leaves it alone this long. */
 const HOVER_MS = 15_000;
-/** How long a list with a hovered row waits before it is redrawn (new ops show this much later). */
+/** How long the lists of a process with a hovered row wait before they are redrawn (its new ops
+ *  show this much later). */
 const LIST_HOVER_MS = 5_000;
+
+/** The collapsible state a row's look ends with (see appearance()). */
+function shapeOf(look: string): string {
+  return look.slice(look.lastIndexOf('\u0000'));
+}
 
 export type SortOrder = 'pendingFirst' | 'age';
 
@@ -81,9 +87,12 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
   readonly onDidTick = this.ticked.event;
   /** Lists (a parent's rows) to redraw at the next tick; redrawing a list redraws every row in it. */
   private readonly dueLists = new Set<TreeElement>();
-  /** Lists with a row the pointer rests on: their redraw waits (until this time), so the row's
-   *  inline buttons are not re-created under the pointer. */
-  private readonly hoveredLists = new WeakMap<TreeElement, number>();
+  /** Processes with a row the pointer rests on, by key: every list of theirs waits to be redrawn
+   *  (until this time), so no row moves under the pointer (a list above it, another op's children,
+   *  would push it down as much as its own) and its inline buttons are not re-created there. */
+  private readonly heldProcesses = new Map<string, number>();
+  /** Op rows whose shape changed (children came or went) while their process was held. */
+  private readonly reshapedRows = new Set<Extract<TreeElement, { type: 'op' }>>();
 
   constructor(
     private readonly store: OperationStoreApi,
@@ -120,6 +129,7 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
     this.flatListed.clear();
     this.dueLists.clear();
     this.drawn = new WeakMap();
+    this.reshapedRows.clear();
     this.handedOut = new WeakSet();
     this.drawnGroups.clear();
     this.opElements.clear();
@@ -290,7 +300,16 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
     const drawn = this.drawn.get(element);
     if (!drawn) return; // not drawn yet: it will be drawn fresh
     const now = this.appearance(element);
-    if (now.look !== drawn.look || (!lookOnly && now.description !== drawn.description)) due.add(element);
+    if (now.look === drawn.look && (lookOnly || now.description === drawn.description)) return;
+    // A row that gains its children (drawn expanded) or loses them moves every row below it: while
+    // the pointer rests in its process, it waits with the lists.
+    if (element.type === 'op' && this.held(element.key) && shapeOf(now.look) !== shapeOf(drawn.look)) this.reshapedRows.add(element);
+    else due.add(element);
+  }
+
+  /** Whether the pointer rests on a row of this process (its lists and row shapes wait). */
+  private held(key: string): boolean {
+    return (this.heldProcesses.get(key) ?? 0) > Date.now();
   }
 
   /** The clock: pending rows whose elapsed text moved on, and process and session counts, each
@@ -310,8 +329,14 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
     for (const element of [...this.processElements.values(), ...this.sessionElements.values()]) this.redrawIfChanged(element, due);
     // A group row's counts by status follow the clock too (its total is in its label: at once).
     for (const element of this.siblingElements.values()) if ((this.hovered.get(element) ?? 0) <= now) this.redrawIfChanged(element, due);
+    for (const [key, until] of this.heldProcesses) if (until <= now) this.heldProcesses.delete(key);
+    for (const row of [...this.reshapedRows]) {
+      if (this.heldProcesses.has(row.key)) continue;
+      this.reshapedRows.delete(row);
+      due.add(row);
+    }
     for (const list of [...this.dueLists]) {
-      if ((this.hoveredLists.get(list) ?? 0) > now) continue; // waits for the pointer to move on
+      if (list.type !== 'session' && this.heldProcesses.has(list.key)) continue; // waits for the pointer to move on
       this.dueLists.delete(list);
       // A list the view was never given (a finished group not shown yet) comes with its parent's.
       if (this.handedOut.has(list)) due.add(list);
@@ -581,12 +606,10 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
    *  row is then kept still by the clock so its tooltip and inline actions stay. */
   resolveTreeItem(item: vscode.TreeItem, element: TreeElement): vscode.TreeItem {
     this.hovered.set(element, Date.now() + HOVER_MS);
-    const drawn = this.drawn.get(element);
-    // The list the row is in holds still too, so the row stays where the pointer is for a click
-    // (a group row's click expands it: VS Code can lose that expand when its list redraws meanwhile).
-    const holding = element.type === 'op' && drawn ? this.listOf(element.key, drawn.live, this.parentElement(element.key, drawn.parent))
-      : element.type === 'finished' || element.type === 'siblings' || element.type === 'more' ? this.getParent(element) : undefined;
-    if (holding) this.hoveredLists.set(holding, Date.now() + LIST_HOVER_MS);
+    // The rows around it hold still too, so the row stays where the pointer is for a click (a group
+    // row's click expands it: VS Code can lose that expand when its list redraws meanwhile).
+    // (A process row stays put when its ops change: its tooltip holds nothing.)
+    if (element.type !== 'session' && element.type !== 'process') this.heldProcesses.set(element.key, Date.now() + LIST_HOVER_MS);
     if (element.type === 'finished') {
       item.tooltip = `${String(item.label)}: operations that ended here (Completed, Canceled or Error), newest first. `
         + 'Clear Finished Operations (the view\'s title) removes them from the view; Hide Finished Operations hides them.';

@@ -129,6 +129,36 @@ describe('view commands', function () {
     }
   });
 
+  it('a hovered op row holds every list of its process still: a child added under an op above it waits for the pointer to move on too', async () => {
+    const root = a.tree.processElement(process.key);
+    const rows = a.tree.getChildren(root);
+    for (const row of rows) a.tree.getTreeItem(row);
+    const opRows = rows.filter((row): row is Extract<TreeElement, { type: 'op' }> => row.type === 'op');
+    const above = opRows[0];
+    const hovered = opRows.at(-1)!;
+    assert.notEqual(above, hovered);
+    for (const child of a.tree.getChildren(above)) a.tree.getTreeItem(child); // its list is drawn (expanded)
+    const fired: number[] = [];
+    const started = Date.now();
+    const sub = a.tree.onDidChangeTreeData((changed) => {
+      const list = changed === undefined ? [undefined] : Array.isArray(changed) ? changed : [changed];
+      if (list.some((e) => e === undefined || e === above || e === root)) fired.push(Date.now() - started);
+    });
+    const id = 9_000_001;
+    try {
+      a.tree.resolveTreeItem(a.tree.getTreeItem(hovered), hovered); // VS Code asks this on hover
+      // A new child of the op above: its rows grow, which would push the hovered row down.
+      a.store.apply(process.key, { type: 'created', id, t: 1, kind: 'action', name: 'lateChild', parent: above.id, site: null });
+      await new Promise((resolve) => setTimeout(resolve, 2_500)); // two ticks of the view's clock
+      assert.deepEqual(fired, [], 'a list above the hovered row was redrawn under the pointer');
+      await until(() => fired.length > 0, 'the list to be redrawn once the hold ran out', 10_000);
+      assert.ok(labels(a, a.tree.getChildren(above)).includes('lateChild'));
+    } finally {
+      a.store.apply(process.key, { type: 'completed', id, t: 2 });
+      sub.dispose();
+    }
+  });
+
   it('cancels every pending operation, then clears the finished ones', async () => {
     await vscode.commands.executeCommand('asyncOperations.cancelAllPending');
     await until(() => allOps(a, process.key).every((op) => op.endT !== undefined || op.cancelRequested), 'every op canceled');
