@@ -23,8 +23,9 @@ const LIST_HOVER_MS = 5_000;
 
 /** The collapsible state a row's look ends with (see appearance()). */
 function shapeOf(look: string): string {
-  return look.slice(look.lastIndexOf('\u0000'));
+  return look.slice(look.lastIndexOf('\u0000') + 1);
 }
+const EXPANDED = String(vscode.TreeItemCollapsibleState.Expanded);
 
 export type SortOrder = 'pendingFirst' | 'age';
 
@@ -91,8 +92,8 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
    *  (until this time), so no row moves under the pointer (a list above it, another op's children,
    *  would push it down as much as its own) and its inline buttons are not re-created there. */
   private readonly heldProcesses = new Map<string, number>();
-  /** Op rows whose shape changed (children came or went) while their process was held. */
-  private readonly reshapedRows = new Set<Extract<TreeElement, { type: 'op' }>>();
+  /** Rows with children (or gaining or losing them) that changed while their process was held. */
+  private readonly heldRows = new Set<Exclude<TreeElement, { type: 'session' }>>();
 
   constructor(
     private readonly store: OperationStoreApi,
@@ -129,7 +130,7 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
     this.flatListed.clear();
     this.dueLists.clear();
     this.drawn = new WeakMap();
-    this.reshapedRows.clear();
+    this.heldRows.clear();
     this.handedOut = new WeakSet();
     this.drawnGroups.clear();
     this.opElements.clear();
@@ -301,9 +302,11 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
     if (!drawn) return; // not drawn yet: it will be drawn fresh
     const now = this.appearance(element);
     if (now.look === drawn.look && (lookOnly || now.description === drawn.description)) return;
-    // A row that gains its children (drawn expanded) or loses them moves every row below it: while
-    // the pointer rests in its process, it waits with the lists.
-    if (element.type === 'op' && this.held(element.key) && shapeOf(now.look) !== shapeOf(drawn.look)) this.reshapedRows.add(element);
+    // VS Code lists a redrawn row's children anew, and a row that gains or loses children grows or
+    // shrinks: either moves the rows below it. While the pointer rests in its process, such a row
+    // waits with the lists; a row without children is redrawn in place.
+    if (element.type !== 'process' && element.type !== 'session' && this.held(element.key)
+      && (element.type !== 'op' || shapeOf(drawn.look) === EXPANDED || shapeOf(now.look) !== shapeOf(drawn.look))) this.heldRows.add(element);
     else due.add(element);
   }
 
@@ -330,9 +333,9 @@ export class OperationsTree implements vscode.TreeDataProvider<TreeElement>, vsc
     // A group row's counts by status follow the clock too (its total is in its label: at once).
     for (const element of this.siblingElements.values()) if ((this.hovered.get(element) ?? 0) <= now) this.redrawIfChanged(element, due);
     for (const [key, until] of this.heldProcesses) if (until <= now) this.heldProcesses.delete(key);
-    for (const row of [...this.reshapedRows]) {
+    for (const row of [...this.heldRows]) {
       if (this.heldProcesses.has(row.key)) continue;
-      this.reshapedRows.delete(row);
+      this.heldRows.delete(row);
       due.add(row);
     }
     for (const list of [...this.dueLists]) {
