@@ -1,7 +1,7 @@
 // Every command, view, context key and setting id the extension contributes, in one place.
 // package.json declares the same ids; a unit test keeps the two in step.
 import { DEFAULT_WARNING_SETTINGS } from './core/warnings/rules';
-import type { NodeSource, ParentMode, SiteMode } from './protocol/environment';
+import { DEFAULT_SITE_BUDGET, type NodeSource, type ParentMode, type SiteMode } from './protocol/environment';
 
 export const VIEW_ID = 'asyncOperations.view';
 export const OUTPUT_NAME = 'Async Operations';
@@ -87,7 +87,7 @@ export const SETTING_DEFAULTS: {
 } = {
   [Settings.InjectAgent]: true,
   [Settings.CreationSites]: 'frame',
-  [Settings.CreationSiteBudget]: 2, // a busy program pays about 2% for sites; 100 captures every one
+  [Settings.CreationSiteBudget]: DEFAULT_SITE_BUDGET,
   [Settings.Parents]: 'async',
   // Timers are many: on only when asked for.
   [Settings.NodeOperations]: ['http-server', 'http-client', 'fetch', 'child-process'],

@@ -7,6 +7,7 @@
 import * as dc from 'node:diagnostics_channel';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import * as path from 'node:path';
+import { siteBudgetOf } from '../../src/protocol/environment';
 import type * as Runtime from '../../src/runtime/index';
 import { median } from './stats';
 
@@ -82,7 +83,7 @@ const PER_ROUND = 2000; // ~3 events each: well inside the agent's buffer, so no
  * (the rounds below would fit inside that).
  */
 async function spendSiteBurst(): Promise<void> {
-  const budget = Number(process.env.ASYNCINFO_SITE_BUDGET || 2);
+  const budget = siteBudgetOf(process.env.ASYNCINFO_SITE_BUDGET);
   if ((process.env.ASYNCINFO_SITES ?? 'off') === 'off' || budget >= 100) return;
   let spent = false;
   const watch = (message: unknown) => {

@@ -17,6 +17,15 @@ describe('agent and the program', () => {
   beforeEach(() => (scope = new Scope()));
   afterEach(() => scope.dispose());
 
+  /** A running program whose agent has given a client its snapshot. */
+  async function connectedProgram() {
+    const server = await scope.server({ path: scope.file('c.sock') });
+    const program = await scope.program({ ASYNCINFO_CHANNEL: server.address });
+    const client = await server.nextClient();
+    await client.waitForType('snapshotEnd');
+    return { program, client };
+  }
+
   it('stays dormant with no variable set: no agent, same output as without the preload', async () => {
     const run = await scope.run(ONESHOT, ['1'], {});
     assert.strictEqual(run.code, 0);
@@ -41,10 +50,7 @@ describe('agent and the program', () => {
   });
 
   it('process.exit() while the client is still catching up: it gets every event the program made, not only what the kernel held', async () => {
-    const server = await scope.server({ path: scope.file('c.sock') });
-    const program = await scope.program({ ASYNCINFO_CHANNEL: server.address });
-    const client = await server.nextClient();
-    await client.waitForType('snapshotEnd');
+    const { program, client } = await connectedProgram();
     client.socket.pause();
     // About 400 KB of events, then process.exit(): twice what the kernel holds for a socket here,
     // within the agent's bound. The client reads again 300 ms later, while the program exits.
@@ -60,10 +66,7 @@ describe('agent and the program', () => {
   });
 
   it('exits on its own while a client is connected and has stopped reading', async () => {
-    const server = await scope.server({ path: scope.file('c.sock') });
-    const program = await scope.program({ ASYNCINFO_CHANNEL: server.address });
-    const client = await server.nextClient();
-    await client.waitForType('snapshotEnd');
+    const { program, client } = await connectedProgram();
     client.socket.pause();
     await program.call('burst', { n: 30000, value: 'p'.repeat(100) });
     assert.ok((await program.call('stats')).agent.bufferedBytes > 0, 'a write is stuck in the kernel');
@@ -85,10 +88,7 @@ describe('agent and the program', () => {
   });
 
   it('runs normally when the client goes away', async () => {
-    const server = await scope.server({ path: scope.file('c.sock') });
-    const program = await scope.program({ ASYNCINFO_CHANNEL: server.address });
-    const client = await server.nextClient();
-    await client.waitForType('snapshotEnd');
+    const { program, client } = await connectedProgram();
     client.socket.destroy();
     let connections = 1;
     while (connections > 0) {
